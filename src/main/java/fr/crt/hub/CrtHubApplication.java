@@ -1,0 +1,16 @@
+package fr.crt.hub;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Entry point of the CRT interoperability hub. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class CrtHubApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(CrtHubApplication.class, args);
+    }
+}

@@ -1,0 +1,134 @@
+package fr.crt.hub.dui;
+
+import fr.crt.hub.store.IncomingMessage;
+import fr.crt.hub.store.MessageQuery;
+import fr.crt.hub.store.MessageStatus;
+import fr.crt.hub.store.MessageStore;
+import fr.crt.hub.store.StoredMessage;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Replays stored messages. A replay never alters the original: it stores a copy linked to it
+ * ({@code replay_of}), runs it through the same checks as a new message (so a fixed connector file or
+ * mapping applies) and queues it. Bulk replays run in the background and report their progress.
+ */
+@Service
+public class AdtReplayService {
+
+    private static final Logger log = LoggerFactory.getLogger(AdtReplayService.class);
+    private static final int MAX_BULK = 100_000;
+
+    private final MessageStore store;
+    private final AdtInboundInspector inspector;
+    private final ProducerTemplate producer;
+    private final String queueUri;
+    private final Map<String, ReplayJob> jobs = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bulk-replay");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public AdtReplayService(MessageStore store, AdtInboundInspector inspector, ProducerTemplate producer,
+                            @Value("jms:queue:${hub.queues.adt:hub.adt.inbound}") String queueUri) {
+        this.store = store;
+        this.inspector = inspector;
+        this.producer = producer;
+        this.queueUri = queueUri;
+    }
+
+    /** Outcome of one replay: the new stored message and how it was judged. */
+    public record ReplayResult(long originalId, long newId, String ackCode, String reason) {}
+
+    public Optional<ReplayResult> replay(long id) {
+        return replay(id, null);
+    }
+
+    /** Replays a message, or an edited copy of it when {@code editedRaw} is given (the original is kept). */
+    public Optional<ReplayResult> replay(long id, byte[] editedRaw) {
+        Optional<StoredMessage> original = store.find(id);
+        if (original.isEmpty()) return Optional.empty();
+        byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow();
+        InboundVerdict v = inspector.inspect(raw);
+        String partnerId = v.partner() == null ? null : v.partner().id();
+        MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, original.get().transport(),
+                Instant.now(), v.controlId(), v.messageType(), v.triggerEvent(),
+                v.charset() == null ? null : v.charset().name(), raw,
+                v.accepted() ? MessageStatus.QUEUED : MessageStatus.REJECTED,
+                v.accepted() ? null : v.error().getMessage(), v.ackCode(), v.accepted() ? null : v.error().location(),
+                null, id));
+        store.event(stored.id(), "REPLAY", "replay of message " + id + (editedRaw != null ? " (edited)" : ""));
+        store.event(id, "REPLAYED", "replayed as message " + stored.id());
+        if (v.accepted()) {
+            producer.sendBodyAndHeader(queueUri, stored.id(), "JMSXGroupID", partnerId + "|replay");
+        }
+        return Optional.of(new ReplayResult(id, stored.id(), v.ackCode(), v.accepted() ? null : v.error().getMessage()));
+    }
+
+    /** Re-queues a message already accepted (used after a crash, for messages stored but maybe not queued). */
+    public void requeue(long id) {
+        producer.sendBodyAndHeader(queueUri, id, "JMSXGroupID", "recovery|" + id);
+    }
+
+    public ReplayJob startBulk(MessageQuery filter) {
+        List<Long> ids = store.ids(filter, MAX_BULK);
+        ReplayJob job = new ReplayJob(UUID.randomUUID().toString(), ids.size());
+        jobs.put(job.id, job);
+        executor.submit(() -> {
+            for (Long id : ids) {
+                if (job.cancelled.get()) break;
+                try {
+                    ReplayResult r = replay(id).orElse(null);
+                    if (r != null && "AA".equals(r.ackCode())) job.queued.incrementAndGet(); else job.refused.incrementAndGet();
+                } catch (RuntimeException e) {
+                    job.refused.incrementAndGet();
+                    log.warn("bulk replay {}: message {} failed ({})", job.id, id, e.getClass().getSimpleName());
+                }
+                job.done.incrementAndGet();
+            }
+            job.finished.set(true);
+        });
+        return job;
+    }
+
+    public Optional<ReplayJob> job(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** Progress of a bulk replay. */
+    public static final class ReplayJob {
+        public final String id;
+        public final int total;
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger queued = new AtomicInteger();
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        final AtomicBoolean finished = new AtomicBoolean();
+
+        ReplayJob(String id, int total) {
+            this.id = id;
+            this.total = total;
+        }
+
+        public void cancel() { cancelled.set(true); }
+
+        public Map<String, Object> view() {
+            return Map.of("id", id, "total", total, "done", done.get(), "queued", queued.get(), "refused", refused.get(),
+                    "cancelled", cancelled.get(), "finished", finished.get());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package fr.crt.hub.security;
+
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.JdbcUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * No anonymous access anywhere but the liveness probe. API clients (FHIR, /api, Prometheus) use HTTP Basic
+ * against the hub's user table; passwords are bcrypt hashes.
+ */
+@Configuration
+public class SecurityConfig {
+
+    public static final String ADMIN = "ADMIN";
+    public static final String OPERATOR = "OPERATOR";
+    public static final String AUDITOR = "AUDITOR";
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(auth -> auth
+                        .requestMatchers("/actuator/health/liveness").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/messages/**").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/api/replays/**").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/api/**", "/fhir/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
+                        .anyRequest().authenticated())
+                .httpBasic(Customizer.withDefaults())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // Stateless Basic-auth API: no cookie session to forge requests against.
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/fhir/**", "/actuator/**"));
+        return http.build();
+    }
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    JdbcUserDetailsManager userDetailsManager(DataSource dataSource) {
+        return new JdbcUserDetailsManager(dataSource);
+    }
+}

@@ -1,0 +1,218 @@
+package fr.crt.hub.store;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The message store: raw bytes and the life of every message, in the hub's own tables (Flyway schema).
+ * Writes are single statements in auto-commit so that "stored" means "committed" before the ACK leaves.
+ */
+@Repository
+public class MessageStore {
+
+    private static final String COLUMNS = "id, partner_id, connector, transport, received_at, control_id, message_type,"
+            + " trigger_event, charset, sha256, size_bytes, status, status_reason, ack_code, error_location, attempts,"
+            + " processed_at, patient_ref, duplicate_of, replay_of";
+
+    private final JdbcTemplate jdbc;
+
+    public MessageStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Outcome of {@link #store}: the new row, and the original when it was a duplicate. */
+    public record Stored(long id, Long duplicateOf) {
+        public boolean duplicate() { return duplicateOf != null; }
+    }
+
+    /**
+     * Stores a message. When its idempotency key was already stored, the message is recorded as a
+     * {@link MessageStatus#DUPLICATE} of the first one instead, so that nothing is processed twice.
+     */
+    public Stored store(IncomingMessage m) {
+        String sha = sha256(m.raw());
+        try {
+            return new Stored(insert(m, sha, m.status(), m.statusReason(), m.idempotencyKey(), null), null);
+        } catch (DuplicateKeyException e) {
+            Long original = jdbc.query("SELECT id FROM hub_message WHERE idempotency_key = ?",
+                    rs -> rs.next() ? rs.getLong(1) : null, m.idempotencyKey());
+            long id = insert(m, sha, MessageStatus.DUPLICATE, "same partner, control id and content as message " + original,
+                    null, original);
+            return new Stored(id, original);
+        }
+    }
+
+    private long insert(IncomingMessage m, String sha, MessageStatus status, String reason, String key, Long duplicateOf) {
+        GeneratedKeyHolder keys = new GeneratedKeyHolder();
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO hub_message (partner_id, connector, transport,"
+                    + " received_at, control_id, message_type, trigger_event, charset, sha256, size_bytes, raw, status,"
+                    + " status_reason, ack_code, error_location, idempotency_key, duplicate_of, replay_of)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", new String[] {"id"});
+            int i = 1;
+            ps.setString(i++, m.partnerId());
+            ps.setString(i++, m.connector());
+            ps.setString(i++, m.transport());
+            ps.setTimestamp(i++, Timestamp.from(m.receivedAt()));
+            ps.setString(i++, truncate(m.controlId(), 199));
+            ps.setString(i++, truncate(m.messageType(), 16));
+            ps.setString(i++, truncate(m.triggerEvent(), 16));
+            ps.setString(i++, truncate(m.charset(), 32));
+            ps.setString(i++, sha);
+            ps.setInt(i++, m.raw().length);
+            ps.setBytes(i++, m.raw());
+            ps.setString(i++, status.name());
+            ps.setString(i++, truncate(reason, 2000));
+            ps.setString(i++, m.ackCode());
+            ps.setString(i++, truncate(m.errorLocation(), 32));
+            ps.setString(i++, key);
+            setLong(ps, i++, duplicateOf);
+            setLong(ps, i, m.replayOf());
+            return ps;
+        }, keys);
+        return keys.getKey().longValue();
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
+        if (v == null) ps.setNull(i, java.sql.Types.BIGINT); else ps.setLong(i, v);
+    }
+
+    public void event(long messageId, String stage, String detail) {
+        jdbc.update("INSERT INTO hub_message_event (message_id, at, stage, detail) VALUES (?,?,?,?)",
+                messageId, Timestamp.from(Instant.now()), stage, truncate(detail, 4000));
+    }
+
+    public void markStatus(long id, MessageStatus status, String reason) {
+        jdbc.update("UPDATE hub_message SET status = ?, status_reason = ? WHERE id = ?", status.name(), truncate(reason, 2000), id);
+    }
+
+    public void markProcessed(long id, String patientRef) {
+        jdbc.update("UPDATE hub_message SET status = ?, status_reason = NULL, processed_at = ?, patient_ref = ? WHERE id = ?",
+                MessageStatus.PROCESSED.name(), Timestamp.from(Instant.now()), patientRef, id);
+    }
+
+    /** Marks a stored message refused after all and frees its idempotency key, so that a resend is taken. */
+    public void release(long id, String reason) {
+        jdbc.update("UPDATE hub_message SET status = ?, status_reason = ?, ack_code = 'AE', idempotency_key = NULL WHERE id = ?",
+                MessageStatus.REJECTED.name(), truncate(reason, 2000), id);
+    }
+
+    /** Counts one processing attempt and returns the new count. */
+    public int countAttempt(long id) {
+        jdbc.update("UPDATE hub_message SET attempts = attempts + 1 WHERE id = ?", id);
+        return jdbc.queryForObject("SELECT attempts FROM hub_message WHERE id = ?", Integer.class, id);
+    }
+
+    public Optional<StoredMessage> find(long id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM hub_message WHERE id = ?", ROW, id).stream().findFirst();
+    }
+
+    public Optional<byte[]> raw(long id) {
+        return jdbc.query("SELECT raw FROM hub_message WHERE id = ?", (rs, n) -> rs.getBytes(1), id).stream().findFirst();
+    }
+
+    public List<MessageEvent> events(long messageId) {
+        return jdbc.query("SELECT id, message_id, at, stage, detail FROM hub_message_event WHERE message_id = ? ORDER BY id",
+                (rs, n) -> new MessageEvent(rs.getLong(1), rs.getLong(2), instant(rs, 3), rs.getString(4), rs.getString(5)),
+                messageId);
+    }
+
+    /** Newest first. */
+    public List<StoredMessage> search(MessageQuery q) {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        args.add(q.size());
+        args.add((long) q.page() * q.size());
+        return jdbc.query("SELECT " + COLUMNS + " FROM hub_message" + where + " ORDER BY received_at DESC, id DESC"
+                + " LIMIT ? OFFSET ?", ROW, args.toArray());
+    }
+
+    public long count(MessageQuery q) {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        return jdbc.queryForObject("SELECT COUNT(*) FROM hub_message" + where, Long.class, args.toArray());
+    }
+
+    /** Ids of the messages matching a query, oldest first, for bulk replay. */
+    public List<Long> ids(MessageQuery q, int limit) {
+        List<Object> args = new ArrayList<>();
+        String where = where(q, args);
+        args.add(limit);
+        return jdbc.queryForList("SELECT id FROM hub_message" + where + " ORDER BY received_at, id LIMIT ?", Long.class,
+                args.toArray());
+    }
+
+    /** Messages acknowledged but not yet processed, e.g. after a crash between store and queue: to be re-queued. */
+    public List<Long> pendingIds(Instant receivedBefore, long afterId, int limit) {
+        return jdbc.queryForList("SELECT id FROM hub_message WHERE status IN ('QUEUED','RETRYING') AND received_at < ?"
+                + " AND id > ? ORDER BY id LIMIT ?", Long.class, Timestamp.from(receivedBefore), afterId, limit);
+    }
+
+    public long countByStatus(MessageStatus status) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM hub_message WHERE status = ?", Long.class, status.name());
+    }
+
+    private static String where(MessageQuery q, List<Object> args) {
+        StringBuilder sb = new StringBuilder();
+        add(sb, args, "partner_id = ?", q.partnerId());
+        add(sb, args, "message_type = ?", q.messageType());
+        add(sb, args, "trigger_event = ?", q.triggerEvent());
+        add(sb, args, "status = ?", q.status() == null ? null : q.status().name());
+        add(sb, args, "received_at >= ?", q.from() == null ? null : Timestamp.from(q.from()));
+        add(sb, args, "received_at < ?", q.to() == null ? null : Timestamp.from(q.to()));
+        add(sb, args, "control_id = ?", q.controlId());
+        add(sb, args, "patient_ref = ?", q.patientRef());
+        return sb.toString();
+    }
+
+    private static void add(StringBuilder sb, List<Object> args, String clause, Object value) {
+        if (value == null) return;
+        sb.append(sb.length() == 0 ? " WHERE " : " AND ").append(clause);
+        args.add(value);
+    }
+
+    private static final RowMapper<StoredMessage> ROW = (rs, n) -> new StoredMessage(
+            rs.getLong("id"), rs.getString("partner_id"), rs.getString("connector"), rs.getString("transport"),
+            instant(rs, "received_at"), rs.getString("control_id"), rs.getString("message_type"),
+            rs.getString("trigger_event"), rs.getString("charset"), rs.getString("sha256"), rs.getInt("size_bytes"), null,
+            MessageStatus.valueOf(rs.getString("status")), rs.getString("status_reason"), rs.getString("ack_code"),
+            rs.getString("error_location"), rs.getInt("attempts"), instant(rs, "processed_at"), rs.getString("patient_ref"),
+            (Long) rs.getObject("duplicate_of", Long.class), (Long) rs.getObject("replay_of", Long.class));
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}
