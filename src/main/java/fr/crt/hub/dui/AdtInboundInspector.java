@@ -77,13 +77,13 @@ public class AdtInboundInspector {
             if (controlId == null || controlId.isBlank()) {
                 throw new MessageRejectedException("MSH-10", REQUIRED_FIELD_MISSING, true, "MSH-10 message control id is required");
             }
-            if (version == null || !version.startsWith("2.5")) {
-                throw new MessageRejectedException("MSH-12", UNSUPPORTED_VERSION_ID, true,
-                        "version " + version + " not supported: PAM-FR uses 2.5");
-            }
             if (!"ADT".equals(type)) {
                 throw new MessageRejectedException("MSH-9", UNSUPPORTED_MESSAGE_TYPE, true,
                         "message type " + type + " not supported on this listener (ADT only)");
+            }
+            if (version == null || !version.startsWith("2.5")) {
+                throw new MessageRejectedException("MSH-12", UNSUPPORTED_VERSION_ID, true,
+                        "version " + version + " not supported: PAM-FR uses 2.5");
             }
             if (trigger == null || !SUPPORTED_TRIGGERS.contains(trigger)) {
                 throw new MessageRejectedException("MSH-9", UNSUPPORTED_EVENT_CODE, true,
