@@ -61,9 +61,17 @@ public class MessagesController {
     public ResponseEntity<Map<String, Object>> detail(@PathVariable long id) {
         return store.find(id).map(m -> {
             Map<String, Object> body = summary(m);
-            List<MessageEvent> events = store.events(id);
-            body.put("stages", events.stream().map(e -> Map.of("at", e.at().toString(), "stage", e.stage(),
-                    "detail", e.detail() == null ? "" : e.detail())).toList());
+            // RECEIVED and ACK are facts of the message row (written once, before the ACK); later stages are events.
+            List<Map<String, Object>> stages = new java.util.ArrayList<>();
+            stages.add(Map.of("at", m.receivedAt().toString(), "stage", "RECEIVED",
+                    "detail", m.transport() + ", " + m.sizeBytes() + " bytes, sha256 " + m.sha256()));
+            stages.add(Map.of("at", m.receivedAt().toString(), "stage", "ACK", "detail", m.ackCode()
+                    + (m.errorLocation() == null ? "" : " at " + m.errorLocation())
+                    + (m.status() == MessageStatus.DUPLICATE ? " (duplicate of " + m.duplicateOf() + ")" : "")));
+            for (MessageEvent e : store.events(id)) {
+                stages.add(Map.of("at", e.at().toString(), "stage", e.stage(), "detail", e.detail() == null ? "" : e.detail()));
+            }
+            body.put("stages", stages);
             byte[] raw = store.raw(id).orElse(new byte[0]);
             body.put("raw", new String(raw, m.charset() == null ? java.nio.charset.StandardCharsets.UTF_8
                     : java.nio.charset.Charset.forName(m.charset())));

@@ -54,8 +54,6 @@ public class AdtInboundReceiver {
                 v.messageType(), v.triggerEvent(), v.charset() == null ? null : v.charset().name(), raw,
                 v.accepted() ? MessageStatus.QUEUED : MessageStatus.REJECTED, reason, v.ackCode(),
                 v.accepted() ? null : v.error().location(), key, null));
-        store.event(stored.id(), "RECEIVED", "mllp from " + exchange.getIn().getHeader(MllpConstants.MLLP_REMOTE_ADDRESS)
-                + ", " + raw.length + " bytes");
         if (!v.issues().isEmpty()) store.event(stored.id(), "WARNING", String.join("; ", v.issues()));
         metrics.received(partnerId, v.messageType(), v.triggerEvent());
         exchange.setProperty(VERDICT, v);
@@ -92,8 +90,6 @@ public class AdtInboundReceiver {
         byte[] ack = acknowledger.acknowledge(v, raw);
         exchange.setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, ack);
         exchange.setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT_TYPE, v.ackCode());
-        Long id = exchange.getProperty(MESSAGE_ID, Long.class);
-        store.event(id, "ACK", v.ackCode() + (v.error() == null ? "" : " " + v.error().location() + " " + v.error().errorCode()));
         Long started = exchange.getProperty(STARTED, Long.class);
         metrics.acked(v.partner() == null ? null : v.partner().id(), v.messageType(), v.ackCode(),
                 started == null ? 0 : System.nanoTime() - started);

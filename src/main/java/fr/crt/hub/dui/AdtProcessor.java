@@ -3,6 +3,7 @@ package fr.crt.hub.dui;
 import fr.crt.hub.connector.Connector;
 import fr.crt.hub.connector.ConnectorRegistry;
 import fr.crt.hub.fhir.CanonicalWriter;
+import fr.crt.hub.fhir.WriteResult;
 import fr.crt.hub.identity.InsProperties;
 import fr.crt.hub.indicators.HubMetrics;
 import fr.crt.hub.store.MessageStatus;
@@ -44,7 +45,7 @@ public class AdtProcessor {
     }
 
     public void process(long messageId) throws Exception {
-        StoredMessage m = store.find(messageId).orElse(null);
+        StoredMessage m = store.findWithRaw(messageId).orElse(null);
         if (m == null) {
             log.warn("queued message {} not in the store: skipped", messageId);
             return;
@@ -53,18 +54,17 @@ public class AdtProcessor {
             log.debug("message {} already processed: skipped", messageId);
             return;
         }
-        store.countAttempt(messageId);
         Connector partner = connectors.byId(m.partnerId()).orElseThrow(() -> new MessageRejectedException("MSH-3",
                 MessageRejectedException.TABLE_VALUE_NOT_FOUND, true, "partner " + m.partnerId() + " no longer declared"));
-        byte[] raw = store.raw(messageId).orElseThrow();
+        byte[] raw = m.raw();
         Charset charset = m.charset() == null ? StandardCharsets.UTF_8 : Charset.forName(m.charset());
         var parsed = Hl7Parsing.parse(Hl7Charsets.decode(raw, charset));
         AdtMapping mapping = mapper.map(parsed, partner, ins.acceptTestOids());
-        CanonicalWriter.WriteResult result = writer.apply(mapping, partner, messageId, m.controlId());
+        WriteResult result = writer.apply(mapping, partner, messageId, m.controlId());
         store.markProcessed(messageId, result.patientId());
-        store.event(messageId, "WRITTEN", String.join(", ", result.resourceIds()));
+        store.event(messageId, "WRITTEN", String.join(", ", result.written()));
         metrics.processed(partner.id(), m.triggerEvent(), Duration.between(m.receivedAt(), Instant.now()).toMillis());
         log.info("message {} from {} ({}) applied: {} resources", messageId, partner.id(), m.triggerEvent(),
-                result.resourceIds().size());
+                result.written().size());
     }
 }

@@ -55,6 +55,7 @@ public class Hl7Acknowledger {
 
     private Message fromRaw(InboundVerdict verdict, byte[] raw) throws HL7Exception, IOException {
         ACK ack = new ACK();
+        ack.setParser(Hl7Parsing.parser()); // its id generator does no file I/O
         ack.initQuickstart("ACK", verdict.triggerEvent(), "P");
         MSH msh = ack.getMSH();
         msh.getSendingApplication().getNamespaceID().setValue("CRT-HUB");

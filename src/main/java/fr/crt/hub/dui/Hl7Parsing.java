@@ -36,6 +36,9 @@ public final class Hl7Parsing {
     private static HapiContext newContext() {
         ParserConfiguration configuration = new ParserConfiguration();
         configuration.setValidating(false);
+        // HAPI's default id generator writes a counter file (id_file) in the working directory on every ACK;
+        // the acknowledger sets its own control ids, so an in-memory generator is enough and does no I/O.
+        configuration.setIdGenerator(new ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator());
         return new DefaultHapiContext(configuration, ValidationContextFactory.noValidation(),
                 new CanonicalModelClassFactory("2.5"));
     }

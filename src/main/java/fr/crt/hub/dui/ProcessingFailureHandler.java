@@ -29,7 +29,7 @@ public class ProcessingFailureHandler {
         MessageRejectedException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, MessageRejectedException.class);
         Long id = exchange.getIn().getBody(Long.class);
         String reason = e.location() + " " + e.errorCode() + ": " + e.getMessage();
-        store.markStatus(id, MessageStatus.DEAD_LETTER, reason);
+        store.markFailedAttempt(id, MessageStatus.DEAD_LETTER, reason);
         store.event(id, "ERROR", reason);
         metrics.failed(null, null, "dead-letter");
         log.warn("message {} dead-lettered: {} {}", id, e.location(), e.errorCode());
@@ -40,7 +40,7 @@ public class ProcessingFailureHandler {
         Long id = exchange.getIn().getBody(Long.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String kind = e == null ? "unknown error" : e.getClass().getSimpleName();
-        store.markStatus(id, MessageStatus.RETRYING, kind);
+        store.markFailedAttempt(id, MessageStatus.RETRYING, kind);
         store.event(id, "RETRY", kind);
         metrics.failed(null, null, "retrying");
     }
@@ -50,7 +50,7 @@ public class ProcessingFailureHandler {
         Long id = exchange.getIn().getBody(Long.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = "retries exhausted: " + (e == null ? "unknown error" : e.getClass().getSimpleName());
-        store.markStatus(id, MessageStatus.DEAD_LETTER, reason);
+        store.markFailedAttempt(id, MessageStatus.DEAD_LETTER, reason);
         store.event(id, "ERROR", reason);
         metrics.failed(null, null, "dead-letter");
         log.error("message {} dead-lettered after retries: {}", id, e == null ? "?" : e.getClass().getName());

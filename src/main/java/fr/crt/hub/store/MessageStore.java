@@ -100,8 +100,10 @@ public class MessageStore {
         jdbc.update("UPDATE hub_message SET status = ?, status_reason = ? WHERE id = ?", status.name(), truncate(reason, 2000), id);
     }
 
+    /** Applied: one more attempt counted, reason cleared. */
     public void markProcessed(long id, String patientRef) {
-        jdbc.update("UPDATE hub_message SET status = ?, status_reason = NULL, processed_at = ?, patient_ref = ? WHERE id = ?",
+        jdbc.update("UPDATE hub_message SET status = ?, status_reason = NULL, processed_at = ?, patient_ref = ?,"
+                + " attempts = attempts + 1 WHERE id = ?",
                 MessageStatus.PROCESSED.name(), Timestamp.from(Instant.now()), patientRef, id);
     }
 
@@ -111,10 +113,21 @@ public class MessageStore {
                 MessageStatus.REJECTED.name(), truncate(reason, 2000), id);
     }
 
-    /** Counts one processing attempt and returns the new count. */
-    public int countAttempt(long id) {
-        jdbc.update("UPDATE hub_message SET attempts = attempts + 1 WHERE id = ?", id);
-        return jdbc.queryForObject("SELECT attempts FROM hub_message WHERE id = ?", Integer.class, id);
+    /** A failed attempt: status and reason set, attempt counted. */
+    public void markFailedAttempt(long id, MessageStatus status, String reason) {
+        jdbc.update("UPDATE hub_message SET status = ?, status_reason = ?, attempts = attempts + 1 WHERE id = ?",
+                status.name(), truncate(reason, 2000), id);
+    }
+
+    /** The message with its raw bytes, in one query (the processing path). */
+    public Optional<StoredMessage> findWithRaw(long id) {
+        return jdbc.query("SELECT " + COLUMNS + ", raw FROM hub_message WHERE id = ?", (rs, n) -> {
+            StoredMessage m = ROW.mapRow(rs, n);
+            return new StoredMessage(m.id(), m.partnerId(), m.connector(), m.transport(), m.receivedAt(), m.controlId(),
+                    m.messageType(), m.triggerEvent(), m.charset(), m.sha256(), m.sizeBytes(), rs.getBytes("raw"), m.status(),
+                    m.statusReason(), m.ackCode(), m.errorLocation(), m.attempts(), m.processedAt(), m.patientRef(),
+                    m.duplicateOf(), m.replayOf());
+        }, id).stream().findFirst();
     }
 
     public Optional<StoredMessage> find(long id) {

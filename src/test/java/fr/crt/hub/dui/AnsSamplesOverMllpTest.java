@@ -27,9 +27,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * ZAM and ACK messages are not ADT and get AR 200 from this listener.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AnsSamplesOverMllpTest extends HubTestBase {
+public class AnsSamplesOverMllpTest extends HubTestBase {
 
-    static final List<String> PAM_FR_IN_ORDER = List.of(
+    public static final List<String> PAM_FR_IN_ORDER = List.of(
             "hl7v2/pam-fr/sgl/admission_ADT_A01.er7",
             "hl7v2/pam-fr/consentement-dmp/ConsentementConsultation_NonOppositionAlimentation.er7",
             "hl7v2/pam-fr/consentement-dmp/NonConsentementConsultation_NonOppositionAlimentation.er7",

@@ -1,0 +1,100 @@
+package fr.crt.hub.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The whole hub on random ports (HTTP and MLLP) with its own data folder (Artemis journal). Subclasses say
+ * which database with one {@code @DynamicPropertySource} calling {@link #register}; test classes that share
+ * a subclass without adding properties share one running hub.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class HubTestCommon {
+
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    protected static final Duration WAIT = Duration.ofSeconds(60);
+
+    @LocalServerPort
+    protected int httpPort;
+
+    @Value("${hub.mllp.port}")
+    protected int mllpPort;
+
+    @Autowired
+    protected TestRestTemplate rest;
+
+    /** Everything a test hub needs: a free MLLP port, a fresh data folder, the given database. */
+    protected static void register(DynamicPropertyRegistry r, String jdbcUrl, String username) {
+        int port = freePort();
+        Path dir = tempDir();
+        r.add("hub.data-dir", dir::toString);
+        r.add("hub.mllp.port", () -> port);
+        r.add("hub.admin.initial-password", () -> ADMIN_PASSWORD);
+        r.add("hub.home", () -> Path.of("").toAbsolutePath().toString());
+        r.add("hub.connectors.dir", () -> Path.of("connectors").toAbsolutePath().toString());
+        r.add("hub.processing.retry-delay-ms", () -> 50);
+        r.add("hub.fhir.scheduling-enabled", () -> false);
+        r.add("spring.datasource.url", () -> jdbcUrl);
+        r.add("spring.datasource.username", () -> username);
+        r.add("spring.datasource.password", () -> "");
+    }
+
+    protected static String newH2Url() {
+        return "jdbc:h2:mem:hub-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;MODE=LEGACY";
+    }
+
+    protected MllpClient mllp() throws IOException {
+        return new MllpClient("127.0.0.1", mllpPort);
+    }
+
+    protected TestRestTemplate admin() {
+        return rest.withBasicAuth("admin", ADMIN_PASSWORD);
+    }
+
+    protected Map<String, Object> getJson(String path) {
+        ResponseEntity<Map<String, Object>> r = admin().exchange(path, HttpMethod.GET, null,
+                new ParameterizedTypeReference<>() {});
+        if (!r.getStatusCode().is2xxSuccessful()) throw new AssertionError(path + " -> " + r.getStatusCode());
+        return r.getBody();
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void deleteRecursively(Path p) {
+        try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort at JVM exit
+        }
+    }
+
+    public static Path tempDir() {
+        try {
+            Path p = Files.createTempDirectory("crt-hub-test-");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(p)));
+            return p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
