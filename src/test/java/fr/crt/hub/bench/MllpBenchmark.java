@@ -131,7 +131,7 @@ public final class MllpBenchmark {
             System.out.println("final store: " + hub.statusCounts());
         } finally {
             try {
-                hub.kill();
+                hub.stop(); // graceful: lets a flight recording (hub.jvm-args) be written
             } finally {
                 try {
                     schema.close();

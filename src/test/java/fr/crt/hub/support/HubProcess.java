@@ -75,7 +75,11 @@ public final class HubProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap,
+                "-Xmx" + heap));
+        // extra JVM options, e.g. a flight recording: -Dhub.jvm-args="-XX:StartFlightRecording=filename=/tmp/hub.jfr"
+        String jvmArgs = System.getProperty("hub.jvm-args", "").trim();
+        if (!jvmArgs.isEmpty()) cmd.addAll(List.of(jvmArgs.split("\\s+")));
+        cmd.addAll(List.of(
                 "-jar", jar.toString(),
                 "--spring.datasource.url=" + schema.url(),
                 "--spring.datasource.username=" + PgSchema.USER,

@@ -46,6 +46,7 @@ public abstract class HubTestCommon {
         r.add("hub.admin.initial-password", () -> ADMIN_PASSWORD);
         r.add("hub.home", () -> Path.of("").toAbsolutePath().toString());
         r.add("hub.connectors.dir", () -> Path.of("connectors").toAbsolutePath().toString());
+        r.add("hub.pki.dir", () -> dir.resolve("certs").toString());
         r.add("hub.processing.retry-delay-ms", () -> 50);
         r.add("hub.fhir.scheduling-enabled", () -> false);
         r.add("spring.datasource.url", () -> jdbcUrl);
