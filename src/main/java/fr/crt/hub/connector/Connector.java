@@ -1,6 +1,8 @@
 package fr.crt.hub.connector;
 
+import java.math.BigInteger;
 import java.util.List;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * One partner endpoint, as declared in a {@code connectors/*.yaml} file. Adding a partner is adding a file.
@@ -32,8 +34,52 @@ public record Connector(
      * @param transport          mllp, fhir, file
      * @param sendingApplication MSH-3 values (namespace id) this partner uses
      * @param sendingFacility    MSH-4 values (namespace id) this partner uses
+     * @param certificate        the client certificate this partner presents over TLS (optional)
      */
-    public record Inbound(String transport, List<String> sendingApplication, List<String> sendingFacility) {}
+    public record Inbound(String transport, List<String> sendingApplication, List<String> sendingFacility,
+                          Certificate certificate) {
+        public Inbound(String transport, List<String> sendingApplication, List<String> sendingFacility) {
+            this(transport, sendingApplication, sendingFacility, null);
+        }
+    }
+
+    /**
+     * How a partner's TLS client certificate is recognised: every field given must match (subject and issuer as
+     * distinguished names, compared in canonical form whatever the order of spacing; serial in hexadecimal).
+     *
+     * @param subject e.g. {@code CN=chu-x-gam,OU=1000897406,O=CHU-X,C=FR}
+     * @param issuer  e.g. {@code CN=CRT Hub Dev Organisations CA,OU=AC ORGANISATIONS,O=CRT Hub (developpement),C=FR}
+     * @param serial  hexadecimal serial number (optional; pins one certificate, so it changes at each renewal)
+     */
+    public record Certificate(String subject, String issuer, String serial) {
+
+        /** Whether the presented certificate is this one; false when nothing is declared. */
+        public boolean matches(ClientCertificate presented) {
+            if (presented == null || (blank(subject) && blank(issuer) && blank(serial))) return false;
+            if (!blank(subject) && !sameName(subject, presented.subject())) return false;
+            if (!blank(issuer) && !sameName(issuer, presented.issuer())) return false;
+            return blank(serial) || (presented.serial() != null
+                    && new BigInteger(serial.trim().replace(":", ""), 16).equals(presented.serial()));
+        }
+
+        private static boolean blank(String s) {
+            return s == null || s.isBlank();
+        }
+
+        private static boolean sameName(String declared, String presented) {
+            if (presented == null) return false;
+            try {
+                return new X500Principal(declared).equals(new X500Principal(presented));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Whether this partner's connector declares the presented client certificate. */
+    public boolean presents(ClientCertificate presented) {
+        return inbound != null && inbound.certificate() != null && inbound.certificate().matches(presented);
+    }
 
     /**
      * @param trustIns     whether an INS with status VALI from this partner is taken as qualified

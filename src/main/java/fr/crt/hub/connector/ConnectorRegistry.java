@@ -57,6 +57,12 @@ public class ConnectorRegistry {
                 .findFirst();
     }
 
+    /** The partner whose connector declares this TLS client certificate, if any. */
+    public Optional<Connector> byCertificate(ClientCertificate presented) {
+        if (presented == null) return Optional.empty();
+        return byId.values().stream().filter(c -> c.presents(presented)).findFirst();
+    }
+
     private static boolean contains(List<String> values, String v) {
         return values != null && v != null && values.stream().anyMatch(x -> x.equalsIgnoreCase(v.trim()));
     }

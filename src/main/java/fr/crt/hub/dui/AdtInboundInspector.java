@@ -12,6 +12,7 @@ import static fr.crt.hub.dui.MessageRejectedException.UNSUPPORTED_VERSION_ID;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
+import fr.crt.hub.connector.ClientCertificate;
 import fr.crt.hub.connector.Connector;
 import fr.crt.hub.connector.ConnectorRegistry;
 import fr.crt.hub.identity.InsProperties;
@@ -46,6 +47,14 @@ public class AdtInboundInspector {
     }
 
     public InboundVerdict inspect(byte[] raw) {
+        return inspect(raw, null);
+    }
+
+    /**
+     * @param presented the client certificate of the TLS connection the message came on, or null for plain MLLP;
+     *                  when given, the partner of MSH-3/4 must be the one whose connector declares this certificate
+     */
+    public InboundVerdict inspect(byte[] raw, ClientCertificate presented) {
         String controlId = Hl7Charsets.peekMshField(raw, 10);
         String type = component(Hl7Charsets.peekMshField(raw, 9), 0);
         String trigger = component(Hl7Charsets.peekMshField(raw, 9), 1);
@@ -92,6 +101,12 @@ public class AdtInboundInspector {
             if (partner == null) {
                 throw new MessageRejectedException("MSH-3", TABLE_VALUE_NOT_FOUND, true,
                         "unknown sender: no connector declares this sending application and facility");
+            }
+            if (presented != null && !partner.presents(presented)) {
+                String holder = connectors.byCertificate(presented).map(Connector::id)
+                        .orElse("'" + presented.subject() + "' (declared by no connector)");
+                throw new MessageRejectedException("MSH-3", TABLE_VALUE_NOT_FOUND, true,
+                        "certificate of partner " + holder + " cannot send as partner " + partner.id());
             }
             if (!partner.accepts(type + "^" + trigger)) {
                 throw new MessageRejectedException("MSH-9", UNSUPPORTED_EVENT_CODE, true,

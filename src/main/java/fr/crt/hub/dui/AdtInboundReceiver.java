@@ -1,5 +1,6 @@
 package fr.crt.hub.dui;
 
+import fr.crt.hub.connector.ClientCertificate;
 import fr.crt.hub.indicators.HubMetrics;
 import fr.crt.hub.store.IncomingMessage;
 import fr.crt.hub.store.MessageStatus;
@@ -46,11 +47,16 @@ public class AdtInboundReceiver {
         byte[] raw = exchange.getIn().getBody(byte[].class);
         if (raw == null) raw = new byte[0];
         Instant receivedAt = Instant.now();
-        InboundVerdict v = inspector.inspect(raw);
+        // Set by camel-mllp only on the TLS listener, from the certificate the handshake verified.
+        ClientCertificate presented = ClientCertificate.of(
+                exchange.getIn().getHeader(MllpConstants.MLLP_SSL_CLIENT_CERT_SUBJECT_NAME, String.class),
+                exchange.getIn().getHeader(MllpConstants.MLLP_SSL_CLIENT_CERT_ISSUER_NAME, String.class),
+                exchange.getIn().getHeader(MllpConstants.MLLP_SSL_CLIENT_CERT_SERIAL_NO, String.class));
+        InboundVerdict v = inspector.inspect(raw, presented);
         String partnerId = v.partner() == null ? null : v.partner().id();
         String key = v.accepted() ? partnerId + "|" + v.controlId() + "|" + MessageStore.sha256(raw) : null;
         String reason = v.accepted() ? (v.issues().isEmpty() ? null : String.join("; ", v.issues())) : v.error().getMessage();
-        MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, "mllp", receivedAt, v.controlId(),
+        MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, presented == null ? "mllp" : "mllp-tls", receivedAt, v.controlId(),
                 v.messageType(), v.triggerEvent(), v.charset() == null ? null : v.charset().name(), raw,
                 v.accepted() ? MessageStatus.QUEUED : MessageStatus.REJECTED, reason, v.ackCode(),
                 v.accepted() ? null : v.error().location(), key, null));

@@ -88,6 +88,8 @@ public final class HubProcess implements AutoCloseable {
                 "--spring.flyway.create-schemas=true",
                 "--hub.data-dir=" + dataDir,
                 "--hub.mllp.port=" + mllpPort,
+                "--hub.mllp.tls-port=" + freePort(),
+                "--hub.https.port=" + freePort(),
                 "--server.port=" + httpPort,
                 "--hub.admin.initial-password=" + ADMIN_PASSWORD,
                 "--hub.home=" + projectDir,

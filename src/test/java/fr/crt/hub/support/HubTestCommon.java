@@ -34,15 +34,28 @@ public abstract class HubTestCommon {
     @Value("${hub.mllp.port}")
     protected int mllpPort;
 
+    @Value("${hub.mllp.tls-port}")
+    protected int mllpTlsPort;
+
+    @Value("${hub.https.port}")
+    protected int httpsPort;
+
+    @Value("${hub.pki.dir}")
+    protected Path pkiDir;
+
     @Autowired
     protected TestRestTemplate rest;
 
     /** Everything a test hub needs: a free MLLP port, a fresh data folder, the given database. */
     protected static void register(DynamicPropertyRegistry r, String jdbcUrl, String username) {
         int port = freePort();
+        int tlsPort = freePort();
+        int httpsPort = freePort();
         Path dir = tempDir();
         r.add("hub.data-dir", dir::toString);
         r.add("hub.mllp.port", () -> port);
+        r.add("hub.mllp.tls-port", () -> tlsPort);
+        r.add("hub.https.port", () -> httpsPort);
         r.add("hub.admin.initial-password", () -> ADMIN_PASSWORD);
         r.add("hub.home", () -> Path.of("").toAbsolutePath().toString());
         r.add("hub.connectors.dir", () -> Path.of("connectors").toAbsolutePath().toString());

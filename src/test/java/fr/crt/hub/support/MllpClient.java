@@ -21,7 +21,12 @@ public class MllpClient implements Closeable {
     private final InputStream in;
 
     public MllpClient(String host, int port) throws IOException {
-        socket = new Socket(host, port);
+        this(new Socket(host, port));
+    }
+
+    /** A client on an already connected socket (e.g. a TLS one, {@link MllpTlsClient}). */
+    protected MllpClient(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);
         out = socket.getOutputStream();

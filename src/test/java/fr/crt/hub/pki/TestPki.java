@@ -1,0 +1,70 @@
+package fr.crt.hub.pki;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** Test access to the development PKI (package-private): extra, expired, revoked and foreign certificates. */
+public final class TestPki {
+
+    public static final char[] PASSWORD = PkiProperties.DEFAULT_PASSWORD.toCharArray();
+
+    private TestPki() {}
+
+    public static Path keystore(Path dir, String alias) {
+        return dir.resolve(alias + PkiFolder.P12);
+    }
+
+    public static Path truststore(Path dir) {
+        return dir.resolve(PkiFolder.TRUSTSTORE + PkiFolder.P12);
+    }
+
+    /**
+     * Issues, into {@code work}, a client certificate for partner {@code partnerId} (same subject as the one the PKI
+     * gives the partner) signed by the organisations CA of {@code hubPki}, valid between the given instants. The
+     * hub's folder is not touched (its certificates health would count an expired one). Returns the keystore.
+     */
+    public static Path issueClient(Path hubPki, Path work, String alias, String partnerId, String organisation,
+                                   String finess, Instant notBefore, Instant notAfter) throws IOException {
+        Files.createDirectories(work);
+        for (String ca : new String[] {PkiFolder.ROOT_CA, PkiFolder.ORGANISATIONS_CA}) {
+            Path target = keystore(work, ca);
+            if (!Files.exists(target)) Files.copy(keystore(hubPki, ca), target);
+        }
+        EntityProfile p = EntityProfile.connector(new PartnerIdentity(partnerId, organisation, finess));
+        new DevPki(work, PASSWORD).issue(new EntityProfile(alias, p.usedBy(), p.subject(), p.extendedKeyUsages(),
+                p.alternativeNames()), notBefore, notAfter);
+        return keystore(work, alias);
+    }
+
+    /** Adds the certificate of {@code keystore} to the organisations CRL of {@code hubPki} (re-signed at once). */
+    public static BigInteger revokeInHubCrl(Path hubPki, Path keystore, String alias) throws IOException {
+        X509Certificate cert = new PkiFolder(keystore.getParent(), PASSWORD).readCredential(alias).certificate();
+        PkiFolder hub = new PkiFolder(hubPki, PASSWORD);
+        CertificateAuthority ca = new CertificateAuthority(hub.readCredential(PkiFolder.ORGANISATIONS_CA));
+        X509CRL previous = hub.readCrl(PkiFolder.ORGANISATIONS_CA).orElse(null);
+        Instant now = Instant.now();
+        X509CRL crl = ca.crl(previous, Map.of(cert.getSerialNumber(), now), now, now.plus(Duration.ofDays(365)));
+        hub.writePem(hub.crl(PkiFolder.ORGANISATIONS_CA), crl);
+        return cert.getSerialNumber();
+    }
+
+    /** A whole other PKI (its own root) in {@code work}; returns its client keystore for {@code partnerId}. */
+    public static Path foreignPki(Path work, Path connectorsDir, String partnerId) throws IOException {
+        new DevPki(work, PASSWORD).init(connectorsDir);
+        return keystore(work, EntityProfile.CONNECTOR_PREFIX + partnerId);
+    }
+
+    /** Issues a new hub server certificate into the hub's folder (replacing hub-server.p12); returns its serial. */
+    public static BigInteger renewHubServer(Path hubPki) throws IOException {
+        return new DevPki(hubPki, PASSWORD).issue(EntityProfile.hubServer(EntityProfile.HubStructure.DEV),
+                Instant.now().minus(Duration.ofMinutes(1)), Instant.now().plus(DevPki.ENTITY_VALIDITY))
+                .certificate().getSerialNumber();
+    }
+}
