@@ -19,6 +19,7 @@ import fr.crt.hub.support.AdtTraffic.Item;
 import fr.crt.hub.support.HubProcess;
 import fr.crt.hub.support.HubTestBase;
 import fr.crt.hub.support.MllpClient;
+import fr.crt.hub.support.MllpTlsClient;
 import fr.crt.hub.support.PgSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,6 +95,8 @@ public final class MllpBenchmark {
         Path log = PROJECT.resolve("target").resolve("bench-hub-" + run + ".log");
         Run burst;
         Run paced;
+        Run tlsBurst;
+        double handshakes;
         Double e2eRate;
         String e2eNote = "";
         try {
@@ -123,6 +126,20 @@ public final class MllpBenchmark {
                 e2eNote = outcome;
             }
             System.out.printf("end-to-end: %s after %.1f s; store %s%n", outcome, e2eNanos / 1e9, hub.statusCounts());
+
+            // Same traffic shape over MLLP/TLS with the EHPAD's client certificate from the hub's own dev PKI.
+            Path pki = hub.pkiDir();
+            char[] pw = System.getProperty("hub.pki.password", "changeit").toCharArray();
+            Connect tlsConnect = () -> new MllpTlsClient("127.0.0.1", hub.mllpTlsPort(), fr.crt.hub.pki.TestPki.keystore(pki, "connector-ehpad-les-tilleuls"),
+                    fr.crt.hub.pki.TestPki.truststore(pki), pw);
+            AdtTraffic tlsTraffic = AdtTraffic.generate("BT-" + run + "-", COUNT, 200_000, PERSONS, true);
+            burst(tlsConnect, AdtTraffic.generate("BTW-" + run + "-", WARMUP, 300_000, Math.max(1, WARMUP / 4), true), SENDERS);
+            tlsBurst = burst(tlsConnect, tlsTraffic, SENDERS);
+            System.out.printf("TLS burst: %d messages, %.0f msg/s ACK, p99 %.1f ms (%d non-AA, %d errors)%n",
+                    tlsBurst.messages(), tlsBurst.perSecond(), tlsBurst.ms(99), tlsBurst.nonAa(), tlsBurst.errors());
+            handshakes = handshakesPerSecond(tlsConnect, SENDERS, 10_000);
+            System.out.printf("TLS handshakes: %.0f/s%n", handshakes);
+            drain(hub, 30);
 
             AdtTraffic pacedTraffic = AdtTraffic.generate("BP-" + run + "-", RATE * RATE_SECONDS, 50_000, PERSONS, true);
             paced = paced(hub.mllpPort(), pacedTraffic, SENDERS, RATE);
@@ -156,6 +173,12 @@ public final class MllpBenchmark {
         row("Hub end-to-end throughput (burst -> no QUEUED/RETRYING)",
                 e2eRate == null ? "n/a" : String.format("%.0f msg/s", e2eRate), ">= 300 msg/s",
                 e2eRate != null && e2eRate >= 300);
+        double tlsRatio = tlsBurst.perSecond() / burst.perSecond();
+        row("Hub TLS MLLP ACK throughput (persistent connections)", String.format("%.0f msg/s", tlsBurst.perSecond()), "",
+                null);
+        row("Hub TLS / plain ACK throughput", String.format("%.0f %%", tlsRatio * 100), ">= 70 %", tlsRatio >= 0.7);
+        row("TLS handshakes per second (client certificate, " + SENDERS + " threads)", String.format("%.0f/s", handshakes),
+                "", null);
         double ratio = burst.perSecond() / hapi.perSecond();
         row("Hub ACK throughput / HAPI no-persistence ref", String.format("%.0f %%", ratio * 100), ">= 50 %",
                 ratio >= 0.5);
@@ -249,8 +272,40 @@ public final class MllpBenchmark {
     }
 
     /** All senders send their share as fast as the ACKs come back (one message in flight per connection). */
+    /** Opens one partner connection (plain MLLP or MLLP over TLS). */
+    @FunctionalInterface
+    interface Connect {
+        MllpClient open() throws IOException;
+    }
+
     static Run burst(int port, AdtTraffic traffic, int senders) throws Exception {
-        return drive(port, traffic.perSender(senders), 0);
+        return drive(() -> new MllpClient("127.0.0.1", port), traffic.perSender(senders), 0);
+    }
+
+    static Run burst(Connect connect, AdtTraffic traffic, int senders) throws Exception {
+        return drive(connect, traffic.perSender(senders), 0);
+    }
+
+    /** Full TLS handshakes (new connection, client certificate, close) per second, from {@code senders} threads. */
+    static double handshakesPerSecond(Connect connect, int senders, long millis) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        AtomicLong count = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long t0 = System.nanoTime();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+            fs.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    try (MllpClient c = connect.open()) {
+                        count.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) f.get(5, TimeUnit.MINUTES);
+        pool.shutdown();
+        return count.get() * 1e9 / (System.nanoTime() - t0);
     }
 
     /**
@@ -258,10 +313,10 @@ public final class MllpBenchmark {
      * ACK also counts against the messages queued behind it (no coordinated omission).
      */
     static Run paced(int port, AdtTraffic traffic, int senders, int rate) throws Exception {
-        return drive(port, traffic.perSender(senders), rate);
+        return drive(() -> new MllpClient("127.0.0.1", port), traffic.perSender(senders), rate);
     }
 
-    private static Run drive(int port, List<List<Item>> shares, int rate) throws Exception {
+    private static Run drive(Connect connect, List<List<Item>> shares, int rate) throws Exception {
         int senders = shares.size();
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         CountDownLatch ready = new CountDownLatch(senders);
@@ -277,7 +332,7 @@ public final class MllpBenchmark {
             long interval = rate == 0 ? 0 : senders * 1_000_000_000L / rate;
             futures.add(pool.submit(() -> {
                 Histogram h = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
-                try (MllpClient c = new MllpClient("127.0.0.1", port)) {
+                try (MllpClient c = connect.open()) {
                     ready.countDown();
                     go.await();
                     long t0 = startAt.get();

@@ -40,6 +40,7 @@ public final class HubProcess implements AutoCloseable {
     private final Path projectDir;
     private final PgSchema schema;
     private final Path dataDir;
+    private final int mllpTlsPort = freePort();
     private final int mllpPort;
     private final int httpPort;
     private final String heap;
@@ -59,6 +60,16 @@ public final class HubProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: run 'mvn package' first (the IT runs in verify)");
         }
+    }
+
+    /** MLLP over TLS (client certificate required). */
+    public int mllpTlsPort() {
+        return mllpTlsPort;
+    }
+
+    /** The hub's PKI folder (auto-initialised at first start: keystores per partner, truststore). */
+    public Path pkiDir() {
+        return dataDir.resolve("certs");
     }
 
     public int mllpPort() {
@@ -88,7 +99,7 @@ public final class HubProcess implements AutoCloseable {
                 "--spring.flyway.create-schemas=true",
                 "--hub.data-dir=" + dataDir,
                 "--hub.mllp.port=" + mllpPort,
-                "--hub.mllp.tls-port=" + freePort(),
+                "--hub.mllp.tls-port=" + mllpTlsPort,
                 "--hub.https.port=" + freePort(),
                 "--server.port=" + httpPort,
                 "--hub.admin.initial-password=" + ADMIN_PASSWORD,
