@@ -54,7 +54,7 @@ public class AdtInboundReceiver {
                 exchange.getIn().getHeader(MllpConstants.MLLP_SSL_CLIENT_CERT_SERIAL_NO, String.class));
         InboundVerdict v = inspector.inspect(raw, presented);
         String partnerId = v.partner() == null ? null : v.partner().id();
-        String key = v.accepted() ? partnerId + "|" + v.controlId() + "|" + MessageStore.sha256(raw) : null;
+        String key = v.accepted() ? partnerId + "|" + v.controlId() : null;
         String reason = v.accepted() ? (v.issues().isEmpty() ? null : String.join("; ", v.issues())) : v.error().getMessage();
         MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, presented == null ? "mllp" : "mllp-tls", receivedAt, v.controlId(),
                 v.messageType(), v.triggerEvent(), v.charset() == null ? null : v.charset().name(), raw,

@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * TLS of the MLLP listener {@code routes/dui-adt-inbound-tls.yaml} ({@code sslContextParameters: "#hubMllpTls"}):
+ * TLS of the MLLP listener {@code routes/dui-adt-inbound.yaml, route dui-adt-inbound-tls} ({@code sslContextParameters: "#hubMllpTls"}):
  * the hub's server certificate ({@code hub-server.p12}), client certificates required and checked against the
  * truststore and CRLs of the PKI folder, both reloaded when their files change.
  */

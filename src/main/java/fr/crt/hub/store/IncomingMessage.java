@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * What the connector knows about a message when it stores it, before acknowledging the sender.
  *
- * @param idempotencyKey partner + control id + content hash; null when the message cannot be deduplicated
+ * @param idempotencyKey partner + control id (the store appends the content hash); null when the message cannot
+ *                       be deduplicated
  *                       (unknown sender, unparseable)
  */
 public record IncomingMessage(

@@ -45,11 +45,13 @@ public class MessageStore {
      */
     public Stored store(IncomingMessage m) {
         String sha = sha256(m.raw());
+        // Same partner and control id but other content is a new message (senders do reuse control ids).
+        String key = m.idempotencyKey() == null ? null : m.idempotencyKey() + "|" + sha;
         try {
-            return new Stored(insert(m, sha, m.status(), m.statusReason(), m.idempotencyKey(), null), null);
+            return new Stored(insert(m, sha, m.status(), m.statusReason(), key, null), null);
         } catch (DuplicateKeyException e) {
             Long original = jdbc.query("SELECT id FROM hub_message WHERE idempotency_key = ?",
-                    rs -> rs.next() ? rs.getLong(1) : null, m.idempotencyKey());
+                    rs -> rs.next() ? rs.getLong(1) : null, key);
             long id = insert(m, sha, MessageStatus.DUPLICATE, "same partner, control id and content as message " + original,
                     null, original);
             return new Stored(id, original);

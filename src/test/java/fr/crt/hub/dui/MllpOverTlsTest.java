@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * MLLP over TLS on the shared test hub ({@code routes/dui-adt-inbound-tls.yaml}), with real sockets and the
+ * MLLP over TLS on the shared test hub ({@code routes/dui-adt-inbound.yaml, route dui-adt-inbound-tls}), with real sockets and the
  * certificates of the PKI the hub built in its data folder: a partner's good certificate is accepted; no
  * certificate, a certificate from another CA, an expired one and a revoked one are refused at the handshake; a
  * partner's certificate cannot send as another partner.
