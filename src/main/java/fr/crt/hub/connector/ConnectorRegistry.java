@@ -32,7 +32,11 @@ public class ConnectorRegistry {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     private final Path dir;
+    /** Files of these kinds describe a national service endpoint, not an HL7 partner: see {@link #services}. */
+    public static final java.util.Set<String> SERVICE_KINDS = java.util.Set.of("insi", "mssante", "dmp");
+
     private volatile Map<String, Connector> byId = Map.of();
+    private volatile Map<String, com.fasterxml.jackson.databind.JsonNode> services = Map.of();
     private volatile Map<Path, FileTime> seen = Map.of();
 
     public ConnectorRegistry(ConnectorProperties properties) {
@@ -47,6 +51,24 @@ public class ConnectorRegistry {
 
     public Optional<Connector> byId(String id) {
         return Optional.ofNullable(byId.get(id));
+    }
+
+    /**
+     * Service endpoint files ({@code kind} in {@link #SERVICE_KINDS}) of {@code kind}, each read into {@code type}
+     * (a record of the capability that owns the kind). Same reload rules as partner files.
+     */
+    public <T> List<T> services(String kind, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode node : services.values()) {
+            if (kind.equals(node.path("kind").asText())) {
+                try {
+                    out.add(YAML.treeToValue(node, type));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("connector " + node.path("id").asText() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return out;
     }
 
     /** The partner whose connector declares this MSH-3 / MSH-4 pair (namespace ids), if any. */
@@ -73,11 +95,22 @@ public class ConnectorRegistry {
         Map<Path, FileTime> now = scan();
         if (now.equals(seen)) return;
         Map<String, Connector> loaded = new LinkedHashMap<>();
+        Map<String, com.fasterxml.jackson.databind.JsonNode> loadedServices = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         for (Path file : now.keySet()) {
             try {
+                com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(file.toFile());
+                String kind = tree == null ? "" : tree.path("kind").asText();
+                if (SERVICE_KINDS.contains(kind)) {
+                    String id = tree.path("id").asText();
+                    if (id.isBlank()) throw new IllegalArgumentException("id is required");
+                    if (loadedServices.putIfAbsent(id, tree) != null || loaded.containsKey(id)) {
+                        errors.add(file.getFileName() + ": duplicate id " + id);
+                    }
+                    continue;
+                }
                 Connector c = parse(file);
-                if (loaded.putIfAbsent(c.id(), c) != null) errors.add(file.getFileName() + ": duplicate id " + c.id());
+                if (loaded.putIfAbsent(c.id(), c) != null || loadedServices.containsKey(c.id())) errors.add(file.getFileName() + ": duplicate id " + c.id());
             } catch (IOException | IllegalArgumentException e) {
                 errors.add(file.getFileName() + ": " + e.getMessage());
             }
@@ -88,8 +121,9 @@ public class ConnectorRegistry {
         }
         errors.forEach(err -> log.error("Connector file ignored: {}", err));
         byId = Map.copyOf(loaded);
+        services = Map.copyOf(loadedServices);
         seen = now;
-        log.info("Connectors loaded: {}", loaded.keySet());
+        log.info("Connectors loaded: partners {}, services {}", loaded.keySet(), loadedServices.keySet());
     }
 
     static Connector parse(Path file) throws IOException {
