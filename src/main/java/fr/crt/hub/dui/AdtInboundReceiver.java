@@ -66,10 +66,7 @@ public class AdtInboundReceiver {
         exchange.setProperty(MESSAGE_ID, stored.id());
         exchange.setProperty(ENQUEUE, v.accepted() && !stored.duplicate());
         exchange.getIn().setBody(stored.id());
-        // Artemis message groups keep one person's messages in order while other persons go in parallel.
-        // The group id is a hash: broker logs and consoles must not show a patient identifier.
-        exchange.getIn().setHeader("JMSXGroupID", partnerId + "|"
-                + MessageStore.sha256(firstPatientId(v).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16));
+        exchange.getIn().setHeader("JMSXGroupID", PersonOrderGroup.of(v));
         if (stored.duplicate()) {
             log.info("message {} from {} control id {} is a duplicate of {}: acknowledged, not processed again",
                     stored.id(), partnerId, v.controlId(), stored.duplicateOf());
@@ -78,15 +75,6 @@ public class AdtInboundReceiver {
                     v.ackCode(), v.error().location(), v.error().errorCode());
         }
         exchange.setProperty("hubRaw", raw);
-    }
-
-    private static String firstPatientId(InboundVerdict v) {
-        try {
-            String id = v.parsed() == null ? null : new ca.uhn.hl7v2.util.Terser(v.parsed()).get("/.PID-3-1");
-            return id == null ? "none" : id;
-        } catch (ca.uhn.hl7v2.HL7Exception e) {
-            return "none";
-        }
     }
 
     /** Puts the ACK where the MLLP consumer sends it from. */

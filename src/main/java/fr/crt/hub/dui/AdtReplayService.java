@@ -74,14 +74,18 @@ public class AdtReplayService {
         store.event(stored.id(), "REPLAY", "replay of message " + id + (editedRaw != null ? " (edited)" : ""));
         store.event(id, "REPLAYED", "replayed as message " + stored.id());
         if (v.accepted()) {
-            producer.sendBodyAndHeader(queueUri, stored.id(), "JMSXGroupID", partnerId + "|replay");
+            producer.sendBodyAndHeader(queueUri, stored.id(), "JMSXGroupID", PersonOrderGroup.of(v));
         }
         return Optional.of(new ReplayResult(id, stored.id(), v.ackCode(), v.accepted() ? null : v.error().getMessage()));
     }
 
-    /** Re-queues a message already accepted (used after a crash, for messages stored but maybe not queued). */
+    /**
+     * Re-queues a message already accepted (used after a crash, for messages stored but maybe not queued), in the
+     * same person group as at intake so that recovered messages keep each person's order.
+     */
     public void requeue(long id) {
-        producer.sendBodyAndHeader(queueUri, id, "JMSXGroupID", "recovery|" + id);
+        String group = store.raw(id).map(raw -> PersonOrderGroup.of(inspector.inspect(raw))).orElse("recovery|" + id);
+        producer.sendBodyAndHeader(queueUri, id, "JMSXGroupID", group);
     }
 
     public ReplayJob startBulk(MessageQuery filter) {
