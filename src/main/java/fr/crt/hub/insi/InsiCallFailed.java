@@ -30,12 +30,20 @@ public class InsiCallFailed extends Exception {
     private final Kind kind;
     private final String faultCode;
     private final boolean retryLater;
+    private final String messageId;
 
     public InsiCallFailed(Kind kind, String faultCode, boolean retryLater, String message, Throwable cause) {
+        this(kind, faultCode, retryLater, message, cause, null);
+    }
+
+    /** @param messageId the WS-Addressing MessageID of the last request sent, null when none was sent */
+    public InsiCallFailed(Kind kind, String faultCode, boolean retryLater, String message, Throwable cause,
+                          String messageId) {
         super(message, cause);
         this.kind = kind;
         this.faultCode = faultCode;
         this.retryLater = retryLater;
+        this.messageId = messageId;
     }
 
     public InsiCallFailed(Kind kind, String message, Throwable cause) {
@@ -53,5 +61,10 @@ public class InsiCallFailed extends Exception {
 
     public boolean retryLater() {
         return retryLater;
+    }
+
+    /** MessageID of the last request sent (for the audit trail); null when no request left the hub. */
+    public String messageId() {
+        return messageId;
     }
 }

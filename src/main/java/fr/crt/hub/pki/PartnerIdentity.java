@@ -40,6 +40,8 @@ record PartnerIdentity(String id, String organisationName, String finess) {
     static Optional<PartnerIdentity> read(Path file) throws IOException {
         JsonNode root = YAML.readTree(file.toFile());
         if (root == null || !root.hasNonNull("id") || root.get("id").asText().isBlank()) return Optional.empty();
+        // national service endpoints (kind insi, mssante, dmp) are not partners: no connector certificate for them
+        if (fr.crt.hub.connector.ConnectorRegistry.SERVICE_KINDS.contains(root.path("kind").asText())) return Optional.empty();
         String id = root.get("id").asText().trim();
         JsonNode org = root.path("organisation");
         String name = org.hasNonNull("name") ? org.get("name").asText() : id;

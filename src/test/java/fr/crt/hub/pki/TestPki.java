@@ -55,6 +55,19 @@ public final class TestPki {
         return cert.getSerialNumber();
     }
 
+    /**
+     * A complete development PKI in {@code dir}, as the PKI command builds it (CAs, truststore, CRLs, hub server, INSi
+     * {@code insi.p12}, MSSanté, one client per connector file of {@code connectorsDir}).
+     */
+    public static Path init(Path dir, Path connectorsDir) throws IOException {
+        new DevPki(dir, PASSWORD).init(connectorsDir);
+        return dir;
+    }
+
+    /** Alias (and file name) of the INSi client certificate and of the hub's server certificate. */
+    public static final String INSI = EntityProfile.INSI;
+    public static final String HUB_SERVER = EntityProfile.HUB_SERVER;
+
     /** A whole other PKI (its own root) in {@code work}; returns its client keystore for {@code partnerId}. */
     public static Path foreignPki(Path work, Path connectorsDir, String partnerId) throws IOException {
         new DevPki(work, PASSWORD).init(connectorsDir);
