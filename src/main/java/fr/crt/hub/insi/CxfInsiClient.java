@@ -370,9 +370,25 @@ public final class CxfInsiClient implements InsiClient, AutoCloseable {
                     "INSi unreachable: " + io.getClass().getSimpleName() + " " + io.getMessage(), io, messageId),
                     true, true);
         }
+        Integer status = responseCode();
+        if (status != null && status >= 500) {
+            // an error page from INSi's front or a proxy, not a SOAP answer: transport, retried
+            return new Failure(new InsiCallFailed(Kind.TRANSPORT, null, true,
+                    "INSi answered HTTP " + status + " without SOAP body", null, messageId), true, true);
+        }
         // an answer that is no SOAP envelope or no RESULTAT: the cause is not kept (it may quote the body)
         return new Failure(new InsiCallFailed(Kind.MALFORMED, null, false,
                 "INSi answer not usable: " + rootType(e), null, messageId), false, true);
+    }
+
+    /** HTTP status of the last response on this thread, when CXF got that far. */
+    private Integer responseCode() {
+        try {
+            Object code = ((BindingProvider) port).getResponseContext().get(org.apache.cxf.message.Message.RESPONSE_CODE);
+            return code instanceof Integer i ? i : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static String rootType(Throwable e) {

@@ -111,6 +111,18 @@ class InsiFailuresAndResilienceTest {
     }
 
     @Test
+    void html500WithoutSoapBodyIsATransportErrorAndRetried() throws Exception {
+        InsiWireMock.answer(aResponse().withStatus(500).withHeader("Content-Type", "text/html")
+                .withBody("<html><body>Internal Server Error</body></html>"));
+        try (CxfInsiClient client = InsiTestClients.client(InsiTestClients.endpoint(2, 10, 0, 5000), meters)) {
+            InsiCallFailed f = failure(() -> client.searchByTraits(InsiTestClients.ECETINSI));
+            assertThat(f.kind()).isEqualTo(Kind.TRANSPORT);
+            assertThat(f.retryLater()).isTrue();
+            assertThat(InsiWireMock.requests()).hasSize(2);
+        }
+    }
+
+    @Test
     void connectionResetIsRetriedThreeTimesInAll() throws Exception {
         InsiWireMock.answer(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         try (CxfInsiClient client = InsiTestClients.client(InsiTestClients.endpoint(3, 10, 0, 5000), meters)) {
