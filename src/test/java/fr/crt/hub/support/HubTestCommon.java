@@ -60,6 +60,10 @@ public abstract class HubTestCommon {
         r.add("hub.home", () -> Path.of("").toAbsolutePath().toString());
         r.add("hub.connectors.dir", () -> Path.of("connectors").toAbsolutePath().toString());
         r.add("hub.pki.dir", () -> dir.resolve("certs").toString());
+        // INSi is WireMock over mTLS (started once); the hub's PKI folder starts as a copy of the PKI WireMock
+        // trusts, so the hub presents its own insi.p12 and trusts WireMock's server certificate
+        InsiWireMock.copyPkiTo(dir.resolve("certs"));
+        r.add("hub.insi.url", InsiWireMock::url);
         r.add("hub.processing.retry-delay-ms", () -> 50);
         r.add("hub.fhir.scheduling-enabled", () -> false);
         r.add("spring.datasource.url", () -> jdbcUrl);
