@@ -55,7 +55,13 @@ public class ConfiguredInsiClient implements InsiClient, DisposableBean {
     }
 
     private synchronized CxfInsiClient client() throws InsiCallFailed {
-        InsiEndpoint wanted = endpoint();
+        InsiEndpoint wanted;
+        try {
+            wanted = endpoint();
+        } catch (IllegalArgumentException e) {
+            throw new InsiCallFailed(InsiCallFailed.Kind.TRANSPORT, null, false,
+                    "INSi connector file invalid: " + e.getMessage(), null);
+        }
         if (wanted == null) {
             throw new InsiCallFailed(InsiCallFailed.Kind.TRANSPORT, null, false, "INSi not configured", null);
         }

@@ -185,6 +185,10 @@ public final class CxfInsiClient implements InsiClient, AutoCloseable {
         return breaker.getState();
     }
 
+    /**
+     * {@code RECSANSVITALE} with NomNaissance, one Prenom ({@code firstNames.get(0)}: to search with the whole list,
+     * as INSi allows, pass it as one space-separated element), Sexe, DateNaissance and LieuNaissance when known.
+     */
     @Override
     public InsiAnswer searchByTraits(InsiTraits traits) throws InsiCallFailed {
         TraitsDIdentite body = new TraitsDIdentite();

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param timeouts         connect and read timeouts, milliseconds
  * @param retry            attempts on transport errors (connection refused/reset, 5xx without SOAP body)
  * @param breaker          circuit breaker: opens after {@code failures} failed calls in a row, for {@code openSeconds}
- * @param rateLimitPerHour calls allowed per hour; beyond it calls fail fast with RATE_LIMITED (0 = no limit)
+ * @param rateLimitPerHour requests allowed per hour (a retry is a request); beyond it calls fail fast with
+ *                         RATE_LIMITED and nothing is sent (0 = no limit)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record InsiEndpoint(String id, String kind, String displayName, String url, Certificate certificate,

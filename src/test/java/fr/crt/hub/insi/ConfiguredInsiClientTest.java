@@ -84,6 +84,16 @@ class ConfiguredInsiClientTest {
     }
 
     @Test
+    void invalidConnectorFileIsAFailedCall() throws Exception {
+        Files.writeString(connectors.resolve("insi.yaml"), Files.readString(Path.of("connectors", "insi.yaml"))
+                .replace("rateLimitPerHour:", "rateLimitPerHours:"));
+        InsiCallFailed f = failure(client(InsiWireMock.url(), InsiWireMock.pkiDir()));
+        assertThat(f.kind()).isEqualTo(Kind.TRANSPORT);
+        assertThat(f.getMessage()).startsWith("INSi connector file invalid");
+        assertThat(InsiWireMock.requests()).isEmpty();
+    }
+
+    @Test
     void missingCertificateIsAFailedCall() throws Exception {
         Files.copy(Path.of("connectors", "insi.yaml"), connectors.resolve("insi.yaml"));
         ConfiguredInsiClient c = client(InsiWireMock.url(), HubTestCommon.tempDir());

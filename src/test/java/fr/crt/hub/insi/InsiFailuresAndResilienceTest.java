@@ -185,6 +185,25 @@ class InsiFailuresAndResilienceTest {
     }
 
     @Test
+    void openBreakerLetsOneTrialThroughAfterItsWaitAndClosesOnSuccess() throws Exception {
+        InsiWireMock.answer(aResponse().withStatus(503).withHeader("Content-Type", "text/html").withBody("<html/>"));
+        InsiEndpoint e = InsiTestClients.endpoint(1, 2, 0, 5000);
+        e = new InsiEndpoint(e.id(), e.kind(), e.displayName(), e.url(), e.certificate(), e.truststore(), e.emitter(),
+                e.software(), e.timeouts(), e.retry(), new InsiEndpoint.Breaker(2, 1), e.rateLimitPerHour());
+        try (CxfInsiClient client = InsiTestClients.client(e, meters)) {
+            for (int i = 0; i < 2; i++) failure(() -> client.searchByTraits(InsiTestClients.ECETINSI));
+            assertThat(client.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+            InsiWireMock.reset();
+            InsiWireMock.answerWith("insi/responses/REP_CR01_aucune_identite.xml");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> "01".equals(client.searchByTraits(InsiTestClients.ECETINSI).code()));
+            assertThat(client.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+            assertThat(InsiWireMock.requests()).hasSize(1); // the trial; every earlier poll failed fast
+        }
+    }
+
+    @Test
     void retriesCountTowardsTheBreaker() throws Exception {
         InsiWireMock.answer(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         try (CxfInsiClient client = InsiTestClients.client(InsiTestClients.endpoint(3, 3, 0, 5000), meters)) {
