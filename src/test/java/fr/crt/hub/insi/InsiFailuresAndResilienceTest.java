@@ -85,6 +85,22 @@ class InsiFailuresAndResilienceTest {
         }
     }
 
+    /** Hostile XML: a DOCTYPE with an external entity is refused (no DTD processing), not resolved. */
+    @Test
+    void externalEntityInAnswerIsMalformedAndNotResolved() throws Exception {
+        String body = new String(fr.crt.hub.support.Samples.bytes("insi/responses/REP_CR01_aucune_identite.xml"),
+                StandardCharsets.UTF_8)
+                .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><!DOCTYPE soap:Envelope [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>")
+                .replace("Aucune identite trouvee", "&x;");
+        InsiWireMock.answer(aResponse().withStatus(200).withHeader("Content-Type", "application/soap+xml").withBody(body));
+        try (CxfInsiClient client = InsiTestClients.client(InsiTestClients.endpoint(3, 5, 0, 5000), meters)) {
+            InsiCallFailed f = failure(() -> client.searchByTraits(InsiTestClients.ECETINSI));
+            assertThat(f.kind()).isEqualTo(Kind.MALFORMED);
+            assertThat(InsiWireMock.requests()).hasSize(1);
+        }
+    }
+
     @Test
     void wellFormedButUnknownCrIsMalformed() throws Exception {
         String body = new String(fr.crt.hub.support.Samples.bytes("insi/responses/REP_CR01_aucune_identite.xml"),
