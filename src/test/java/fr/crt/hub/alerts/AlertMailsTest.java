@@ -25,12 +25,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.JdbcUserDetailsManager;
 
@@ -51,6 +53,8 @@ class AlertMailsTest extends HubTestBase {
     JdbcUserDetailsManager users;
     @Autowired
     PasswordEncoder encoder;
+    @Autowired
+    JdbcTemplate jdbc;
 
     private boolean active(String rule, String subject) {
         return evaluator.evaluate().stream().anyMatch(a -> a.ruleId().equals(rule) && a.subject().equals(subject));
@@ -77,6 +81,17 @@ class AlertMailsTest extends HubTestBase {
         }
         assertThat(store.search(new MessageQuery(null, null, null, null, null, null, controlId, null, 0, 1)))
                 .singleElement().satisfies(m -> assertThat(m.connector()).isEqualTo("chu-x-gam"));
+    }
+
+    /**
+     * Removes this class's CHU-X messages once processed: other tests of the shared hub count CHU-X's messages
+     * (AnsSamplesOverMllpTest expects exactly its samples).
+     */
+    @AfterEach
+    void forgetTestMessages() {
+        await().atMost(WAIT).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM hub_message WHERE control_id LIKE 'ALERT-%'"
+                + " AND status IN ('QUEUED','RETRYING')", Long.class) == 0);
+        jdbc.update("DELETE FROM hub_message WHERE control_id LIKE 'ALERT-%'");
     }
 
     @Test

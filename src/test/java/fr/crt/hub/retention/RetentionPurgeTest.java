@@ -113,7 +113,8 @@ class RetentionPurgeTest extends HubTestBase {
             assertThat((String) lines.get(0).get("reason")).startsWith("raw removed 6, rows deleted 1")
                     .contains("chu-x-gam: 2/1");
         } finally {
-            store.markStatus(oldQueued, MessageStatus.REJECTED, "retention test clean-up"); // nothing left for the queue checks
+            // other tests of the shared hub count the store's rows (queue empty, CHU-X's messages): leave nothing behind
+            jdbc.update("DELETE FROM hub_message WHERE control_id LIKE 'RET-%'");
         }
     }
 
