@@ -113,7 +113,8 @@ public class MessagesController {
         }).orElse(ResponseEntity.notFound().build());
     }
 
-    static Map<String, Object> summary(StoredMessage m) {
+    /** One line of a message list (no content), as every message search answers it. */
+    public static Map<String, Object> summary(StoredMessage m) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("id", m.id());
         map.put("partner", m.partnerId());

@@ -64,6 +64,7 @@ public class AuditTrail {
         }
         AuditEvent.AuditEventAgentComponent agent = e.addAgent();
         agent.setRequestor(true);
+        agent.setAltId(r.who()); // token search parameter "altid": the audit viewer finds a user's acts by exact login
         agent.setWho(new Reference().setDisplay(r.who()));
         agent.getWho().getIdentifier().setSystem("https://crt-hub.fr/fhir/NamingSystem/user").setValue(r.who());
         if (r.whoRole() != null) {

@@ -16,6 +16,8 @@ import javax.security.auth.x500.X500Principal;
  * @param defaultCharset     charset assumed when MSH-18 is empty
  * @param patientIdSystem    OID of the partner's local patient ids (IPP), e.g. {@code 1.2.250.1.999.1.1}
  * @param insPolicy          what to do with the INS this partner sends
+ * @param retention          how long the raw bytes (and optionally the rows) of this partner's messages are kept;
+ *                           null = the hub defaults ({@code hub.retention.*})
  */
 public record Connector(
         String id,
@@ -26,7 +28,31 @@ public record Connector(
         List<String> acceptedMessages,
         String defaultCharset,
         String patientIdSystem,
-        InsPolicy insPolicy) {
+        InsPolicy insPolicy,
+        Retention retention) {
+
+    /** Without a retention of its own (the hub defaults apply). */
+    public Connector(String id, String displayName, String kind, Organisation organisation, Inbound inbound,
+                     List<String> acceptedMessages, String defaultCharset, String patientIdSystem, InsPolicy insPolicy) {
+        this(id, displayName, kind, organisation, inbound, acceptedMessages, defaultCharset, patientIdSystem, insPolicy, null);
+    }
+
+    /**
+     * Retention of this partner's messages in the store (the canonical record is not concerned: health data are kept
+     * there 20 years). Null fields take the hub default.
+     *
+     * @param rawDays raw transport bytes are removed this many days after receipt, once the message is in a final state
+     * @param rowDays the whole row (metadata, stages) is removed this many days after receipt; null = kept
+     */
+    public record Retention(Integer rawDays, Integer rowDays) {
+        public Retention {
+            if (rawDays != null && rawDays < 1) throw new IllegalArgumentException("retention.rawDays must be at least 1");
+            if (rowDays != null && rowDays < 1) throw new IllegalArgumentException("retention.rowDays must be at least 1");
+            if (rawDays != null && rowDays != null && rowDays < rawDays) {
+                throw new IllegalArgumentException("retention.rowDays must not be shorter than rawDays");
+            }
+        }
+    }
 
     public record Organisation(String finess, String name) {}
 

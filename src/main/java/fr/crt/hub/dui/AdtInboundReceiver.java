@@ -32,13 +32,15 @@ public class AdtInboundReceiver {
     private final MessageStore store;
     private final Hl7Acknowledger acknowledger;
     private final HubMetrics metrics;
+    private final PatientKeyExtractor patientKeys;
 
     public AdtInboundReceiver(AdtInboundInspector inspector, MessageStore store, Hl7Acknowledger acknowledger,
-                              HubMetrics metrics) {
+                              HubMetrics metrics, PatientKeyExtractor patientKeys) {
         this.inspector = inspector;
         this.store = store;
         this.acknowledger = acknowledger;
         this.metrics = metrics;
+        this.patientKeys = patientKeys;
     }
 
     /** Inspects and stores the message; the body becomes the stored message id. */
@@ -59,7 +61,7 @@ public class AdtInboundReceiver {
         MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, presented == null ? "mllp" : "mllp-tls", receivedAt, v.controlId(),
                 v.messageType(), v.triggerEvent(), v.charset() == null ? null : v.charset().name(), raw,
                 v.accepted() ? MessageStatus.QUEUED : MessageStatus.REJECTED, reason, v.ackCode(),
-                v.accepted() ? null : v.error().location(), key, null));
+                v.accepted() ? null : v.error().location(), key, null), patientKeys.keys(v.parsed(), v.partner()));
         if (!v.issues().isEmpty()) store.event(stored.id(), "WARNING", String.join("; ", v.issues()));
         metrics.received(partnerId, v.messageType(), v.triggerEvent());
         exchange.setProperty(VERDICT, v);

@@ -43,8 +43,12 @@ public class AdtReplayService {
         return t;
     });
 
+    private final PatientKeyExtractor patientKeys;
+
     public AdtReplayService(MessageStore store, AdtInboundInspector inspector, ProducerTemplate producer,
-                            @Value("jms:queue:${hub.queues.adt:hub.adt.inbound}") String queueUri) {
+                            @Value("jms:queue:${hub.queues.adt:hub.adt.inbound}") String queueUri,
+                            PatientKeyExtractor patientKeys) {
+        this.patientKeys = patientKeys;
         this.store = store;
         this.inspector = inspector;
         this.producer = producer;
@@ -70,7 +74,7 @@ public class AdtReplayService {
                 v.charset() == null ? null : v.charset().name(), raw,
                 v.accepted() ? MessageStatus.QUEUED : MessageStatus.REJECTED,
                 v.accepted() ? null : v.error().getMessage(), v.ackCode(), v.accepted() ? null : v.error().location(),
-                null, id));
+                null, id), patientKeys.keys(v.parsed(), v.partner()));
         store.event(stored.id(), "REPLAY", "replay of message " + id + (editedRaw != null ? " (edited)" : ""));
         store.event(id, "REPLAYED", "replayed as message " + stored.id());
         if (v.accepted()) {

@@ -116,6 +116,18 @@ public class CanonicalRepository {
         return result.getAllResources().stream().map(type::cast).toList();
     }
 
+    /**
+     * Synchronous search returning the first {@code max} matches in the map's sort order (a count-limited search has no
+     * known total, so {@link #search} cannot be used for it).
+     */
+    public <T extends Resource> List<T> searchFirst(Class<T> type, SearchParameterMap map, int max) {
+        flushIfInTransaction();
+        map.setLoadSynchronous(true);
+        map.setCount(max);
+        IBundleProvider result = dao(type).search(map, systemRequest());
+        return result.getResources(0, max).stream().map(type::cast).toList();
+    }
+
     private void flushIfInTransaction() {
         if (TransactionSynchronizationManager.isActualTransactionActive()
                 && !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {

@@ -27,6 +27,11 @@ public class SecurityConfig {
     SecurityFilterChain apiSecurity(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/actuator/health/liveness").permitAll()
+                        // operations back end (search, retention, alerts, audit viewer): see fr.crt.hub.search/retention/alerts/audit
+                        .requestMatchers(HttpMethod.POST, "/api/messages/search").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/api/retention/purge").hasRole(ADMIN)
+                        .requestMatchers("/api/retention/**", "/api/alerts/**").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/api/audit-events/**").hasAnyRole(ADMIN, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/api/messages/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/api/replays/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/api/**", "/fhir/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The message store: raw bytes and the life of every message, in the hub's own tables (Flyway schema).
@@ -29,9 +32,11 @@ public class MessageStore {
             + " processed_at, patient_ref, duplicate_of, replay_of";
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
 
-    public MessageStore(JdbcTemplate jdbc) {
+    public MessageStore(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
+        this.tx = new TransactionTemplate(transactionManager);
     }
 
     /** Outcome of {@link #store}: the new row, and the original when it was a duplicate. */
@@ -44,18 +49,42 @@ public class MessageStore {
      * {@link MessageStatus#DUPLICATE} of the first one instead, so that nothing is processed twice.
      */
     public Stored store(IncomingMessage m) {
+        return store(m, List.of());
+    }
+
+    /**
+     * Same, with the {@link PatientKeys} of the identifiers the message carries: the row and its keys are written in
+     * one transaction (one insert and one batch insert), so a stored message is always findable by patient.
+     */
+    public Stored store(IncomingMessage m, Collection<String> patientKeys) {
         String sha = sha256(m.raw());
         // Same partner and control id but other content is a new message (senders do reuse control ids).
         String key = m.idempotencyKey() == null ? null : m.idempotencyKey() + "|" + sha;
         try {
-            return new Stored(insert(m, sha, m.status(), m.statusReason(), key, null), null);
+            return new Stored(insertWithKeys(m, sha, m.status(), m.statusReason(), key, null, patientKeys), null);
         } catch (DuplicateKeyException e) {
+            // the failed transaction was rolled back whole (PostgreSQL aborts it at the first error): start again
             Long original = jdbc.query("SELECT id FROM hub_message WHERE idempotency_key = ?",
                     rs -> rs.next() ? rs.getLong(1) : null, key);
-            long id = insert(m, sha, MessageStatus.DUPLICATE, "same partner, control id and content as message " + original,
-                    null, original);
+            long id = insertWithKeys(m, sha, MessageStatus.DUPLICATE,
+                    "same partner, control id and content as message " + original, null, original, patientKeys);
             return new Stored(id, original);
         }
+    }
+
+    private long insertWithKeys(IncomingMessage m, String sha, MessageStatus status, String reason, String key,
+                                Long duplicateOf, Collection<String> patientKeys) {
+        if (patientKeys == null || patientKeys.isEmpty()) return insert(m, sha, status, reason, key, duplicateOf);
+        List<String> distinct = patientKeys.stream().distinct().toList();
+        return tx.execute(t -> {
+            long id = insert(m, sha, status, reason, key, duplicateOf);
+            jdbc.batchUpdate("INSERT INTO hub_message_patient (id_key, message_id) VALUES (?,?)", distinct, distinct.size(),
+                    (ps, k) -> {
+                        ps.setString(1, k);
+                        ps.setLong(2, id);
+                    });
+            return id;
+        });
     }
 
     private long insert(IncomingMessage m, String sha, MessageStatus status, String reason, String key, Long duplicateOf) {
@@ -148,12 +177,30 @@ public class MessageStore {
 
     /** Newest first. */
     public List<StoredMessage> search(MessageQuery q) {
+        return search(q, q.size());
+    }
+
+    /**
+     * Newest first, at most {@code limit} rows: after {@link MessageQuery#after()} when it is set (keyset: the cost
+     * does not grow with depth), else at offset {@code page * size}.
+     */
+    public List<StoredMessage> search(MessageQuery q, int limit) {
         List<Object> args = new ArrayList<>();
-        String where = where(q, args);
-        args.add(q.size());
-        args.add((long) q.page() * q.size());
-        return jdbc.query("SELECT " + COLUMNS + " FROM hub_message" + where + " ORDER BY received_at DESC, id DESC"
-                + " LIMIT ? OFFSET ?", ROW, args.toArray());
+        StringBuilder where = new StringBuilder(where(q, args));
+        if (q.after() != null) {
+            Timestamp at = Timestamp.from(q.after().receivedAt());
+            where.append(where.length() == 0 ? " WHERE " : " AND ").append("(received_at < ? OR (received_at = ? AND id < ?))");
+            args.add(at);
+            args.add(at);
+            args.add(q.after().id());
+        }
+        args.add(limit);
+        String sql = "SELECT " + COLUMNS + " FROM hub_message" + where + " ORDER BY received_at DESC, id DESC LIMIT ?";
+        if (q.after() == null) {
+            sql += " OFFSET ?";
+            args.add((long) q.page() * q.size());
+        }
+        return jdbc.query(sql, ROW, args.toArray());
     }
 
     public long count(MessageQuery q) {
@@ -184,6 +231,7 @@ public class MessageStore {
     private static String where(MessageQuery q, List<Object> args) {
         StringBuilder sb = new StringBuilder();
         add(sb, args, "partner_id = ?", q.partnerId());
+        add(sb, args, "connector = ?", q.connector());
         add(sb, args, "message_type = ?", q.messageType());
         add(sb, args, "trigger_event = ?", q.triggerEvent());
         add(sb, args, "status = ?", q.status() == null ? null : q.status().name());
@@ -191,6 +239,13 @@ public class MessageStore {
         add(sb, args, "received_at < ?", q.to() == null ? null : Timestamp.from(q.to()));
         add(sb, args, "control_id = ?", q.controlId());
         add(sb, args, "patient_ref = ?", q.patientRef());
+        if (q.patientKeys() != null) {
+            // no key (an identifier nobody was ever keyed under) matches nothing, not everything
+            String marks = q.patientKeys().isEmpty() ? "NULL" : String.join(",", java.util.Collections.nCopies(q.patientKeys().size(), "?"));
+            sb.append(sb.length() == 0 ? " WHERE " : " AND ")
+                    .append("id IN (SELECT message_id FROM hub_message_patient WHERE id_key IN (").append(marks).append("))");
+            args.addAll(q.patientKeys());
+        }
         return sb.toString();
     }
 

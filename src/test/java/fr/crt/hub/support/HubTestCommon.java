@@ -1,5 +1,7 @@
 package fr.crt.hub.support;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -69,6 +71,26 @@ public abstract class HubTestCommon {
         r.add("spring.datasource.url", () -> jdbcUrl);
         r.add("spring.datasource.username", () -> username);
         r.add("spring.datasource.password", () -> "");
+        // alert mails go to a GreenMail SMTP server (one for the JVM); rules with test thresholds; no timed job runs
+        r.add("spring.mail.host", () -> "127.0.0.1");
+        r.add("spring.mail.port", () -> smtp().getSmtp().getPort());
+        r.add("hub.alerts.mail-to", () -> ALERT_MAIL_TO);
+        r.add("hub.alerts.rules-file", () -> Path.of("src/test/resources/alerts/alert-rules-test.yaml").toAbsolutePath().toString());
+        r.add("hub.alerts.initial-delay", () -> "24h");
+        r.add("hub.retention.cron", () -> "-");
+    }
+
+    public static final String ALERT_MAIL_TO = "astreinte-technique@crt.test";
+    private static GreenMail smtp;
+
+    /** The SMTP server every test hub sends its mails to (GreenMail on a free port, started once, static). */
+    public static synchronized GreenMail smtp() {
+        if (smtp == null) {
+            smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            smtp.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(smtp::stop));
+        }
+        return smtp;
     }
 
     protected static String newH2Url() {
