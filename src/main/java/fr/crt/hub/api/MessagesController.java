@@ -85,6 +85,11 @@ public class MessagesController {
                 .orElse(ResponseEntity.notFound().build());
     }
 
+    @org.springframework.web.bind.annotation.ExceptionHandler(AdtReplayService.RawContentPurgedException.class)
+    public ResponseEntity<Map<String, Object>> purged(AdtReplayService.RawContentPurgedException e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
+    }
+
     /** Bulk replay of every message matching the filter; answers a job to poll at /api/replays/{id}. */
     @PostMapping("/messages/replay")
     public ResponseEntity<Map<String, Object>> replayAll(@RequestParam(required = false) String partner,

@@ -66,7 +66,7 @@ public class AdtReplayService {
     public Optional<ReplayResult> replay(long id, byte[] editedRaw) {
         Optional<StoredMessage> original = store.find(id);
         if (original.isEmpty()) return Optional.empty();
-        byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow();
+        byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow(() -> new RawContentPurgedException(id));
         InboundVerdict v = inspector.inspect(raw);
         String partnerId = v.partner() == null ? null : v.partner().id();
         MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, original.get().transport(),
@@ -115,6 +115,13 @@ public class AdtReplayService {
 
     public Optional<ReplayJob> job(String id) {
         return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** A replay asked for a message whose raw copy the retention job has purged: nothing to replay. */
+    public static final class RawContentPurgedException extends IllegalStateException {
+        public RawContentPurgedException(long id) {
+            super("message " + id + ": raw content purged by the retention policy, it cannot be replayed");
+        }
     }
 
     /** Progress of a bulk replay. */

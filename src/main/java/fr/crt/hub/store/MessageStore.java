@@ -165,8 +165,10 @@ public class MessageStore {
         return jdbc.query("SELECT " + COLUMNS + " FROM hub_message WHERE id = ?", ROW, id).stream().findFirst();
     }
 
+    /** The raw bytes as received; empty when the message is unknown or its raw copy was purged by retention. */
     public Optional<byte[]> raw(long id) {
-        return jdbc.query("SELECT raw FROM hub_message WHERE id = ?", (rs, n) -> rs.getBytes(1), id).stream().findFirst();
+        return jdbc.query("SELECT raw FROM hub_message WHERE id = ? AND raw_purged_at IS NULL", (rs, n) -> rs.getBytes(1), id)
+                .stream().findFirst();
     }
 
     public List<MessageEvent> events(long messageId) {

@@ -88,7 +88,7 @@ class RetentionPurgeTest extends HubTestBase {
             assertThat(real.getBody()).containsEntry("dryRun", false).containsEntry("rawPurged", 6).containsEntry("rowsDeleted", 1);
 
             for (long id : List.of(oldDone, deadPastGrace, oldChu, unknownSender, duplicate)) {
-                assertThat(store.raw(id).orElseThrow()).as("message %d", id).isEmpty();
+                assertThat(store.raw(id)).as("message %d", id).isEmpty();
                 assertThat(jdbc.queryForObject("SELECT raw_purged_at FROM hub_message WHERE id = ?", java.sql.Timestamp.class, id))
                         .isNotNull();
                 assertThat(store.find(id)).isPresent(); // the row (metadata, stages) stays
@@ -97,6 +97,11 @@ class RetentionPurgeTest extends HubTestBase {
                 assertThat(store.raw(id).orElseThrow()).as("message %d", id).isNotEmpty();
             }
             assertThat(store.find(veryOldChu)).isEmpty();
+            // a purged message cannot be replayed: a clear refusal, not a REJECTED copy made of empty bytes
+            ResponseEntity<Map<String, Object>> replay = admin().exchange("/api/messages/" + oldDone + "/replay",
+                    HttpMethod.POST, null, new ParameterizedTypeReference<>() {});
+            assertThat(replay.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+            assertThat((String) replay.getBody().get("error")).contains("purged");
 
             Map<String, Object> after = getJson("/api/retention");
             assertThat(policy(after, "ehpad-les-tilleuls")).containsEntry("rawToPurge", 0);
