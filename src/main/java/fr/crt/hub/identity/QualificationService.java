@@ -81,6 +81,9 @@ public class QualificationService {
             throw new IllegalArgumentException("documentType must be one of the high-trust identity documents "
                     + "PA (passport), CN (national identity card), CS (residence permit), or for a minor LE/AN");
         }
+        if (MINOR_ONLY.containsKey(doc) && !minor(p)) {
+            throw new IllegalArgumentException("documentType " + doc + " is accepted for a minor only");
+        }
         Set<String> statuses = IdentityFhir.statuses(p);
         if (statuses.contains(IdentityFhir.QUAL)) {
             throw new IdentityConflict("identity already qualified");
@@ -99,9 +102,6 @@ public class QualificationService {
         if (!open.isEmpty()) {
             throw new IdentityConflict("identity vigilance task " + open.get(0).id() + " (" + open.get(0).kind()
                     + ") is open for this Patient: resolve it first");
-        }
-        if (MINOR_ONLY.containsKey(doc) && !minor(p)) {
-            throw new IllegalArgumentException("documentType " + doc + " is accepted for a minor only");
         }
         String display = HIGH_TRUST.getOrDefault(doc, MINOR_ONLY.get(doc));
         Extension reliability = IdentityFhir.setConfidenceStatus(p, IdentityFhir.QUAL, "Identité qualifiée");

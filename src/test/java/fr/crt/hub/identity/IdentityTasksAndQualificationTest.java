@@ -13,6 +13,7 @@ import fr.crt.hub.fhir.CanonicalRepository;
 import fr.crt.hub.support.AdtMessages;
 import fr.crt.hub.support.AdtMessages.Person;
 import fr.crt.hub.support.HubTestBase;
+import fr.crt.hub.support.InsiWireMock;
 import fr.crt.hub.support.MllpClient;
 import java.util.List;
 import java.util.Map;
@@ -153,6 +154,8 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
     @Test
     void qualificationNeedsAnInsFromInsiAHighTrustDocumentAndAPerson() throws Exception {
         String tag = suffix();
+        // INSi (WireMock, shared by the test hub) knows nobody with these traits
+        InsiWireMock.answerWith("insi/responses/REP_CR01_aucune_identite.xml");
         Person p = IdentityTestSupport.person("QUALIF-" + tag, "ODETTE", "19380203", "F", "17300");
         try (MllpClient c = mllp()) {
             assertThat(ackCode(c.send(IdentityTestSupport.a28Tilleuls("VIG-Q-" + tag, p)))).isEqualTo("AA");
@@ -160,14 +163,16 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
         String ref = patientRef(IdentityTestSupport.TILLEULS_IPP_OID, p.ipp());
         String id = ref.substring("Patient/".length());
         String url = "/api/identities/" + id + "/qualify";
+        Map<String, Object> notFound = await().atMost(WAIT).until(() -> onlyTask("NOT_FOUND", ref), t -> t != null);
+        long blocking = ((Number) notFound.get("id")).longValue();
 
-        // PROV, no INSi answer: refused, and the refusal is audited
+        // PROV, no INS from INSi: refused, and the refusal is audited
         ResponseEntity<Map<String, Object>> noIns = post("vig-operator", url, Map.of("documentType", "PA"));
         assertThat(noIns.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(noIns.getBody().get("error").toString()).contains("no INS obtained from INSi");
         assertThat(auditEvents(ref, "identity-qualify")).anyMatch(e -> e.getOutcomeDesc().startsWith("refused"));
 
-        // as if INSi had answered CR00 with a match (the INSi path itself: IdentityVigilanceOverMllpTest)
+        // as if a later INSi call had answered CR00 with a match (that path: IdentityVigilanceOverMllpTest)
         markRecup(ref, Person.of(905).nir());
         assertThat(post("vig-operator", url, Map.of("documentType", "PC")).getStatusCode())
                 .as("driving licence is not high-trust").isEqualTo(HttpStatus.BAD_REQUEST);
@@ -179,8 +184,7 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
         assertThat(post("vig-operator", "/api/identities/999999999/qualify", Map.of("documentType", "PA"))
                 .getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 
-        // an open vigilance task blocks it
-        long blocking = tasks.open(TaskKind.NOT_FOUND, ref, null, null, "test");
+        // the open vigilance task (CR01) blocks it until a person closes it
         ResponseEntity<Map<String, Object>> blocked = post("vig-operator", url, Map.of("documentType", "PA"));
         assertThat(blocked.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(blocked.getBody().get("error").toString()).contains("task " + blocking);
