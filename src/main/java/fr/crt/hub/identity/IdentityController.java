@@ -27,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api")
 public class IdentityController {
 
+    static final int MAX_COMMENT = 1000;
+
     public record QualifyRequest(String documentType, String comment) {}
 
     public record ResolveRequest(String resolution, String survivor, String merged, String comment) {}
@@ -48,6 +50,7 @@ public class IdentityController {
         if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
             throw new IllegalArgumentException("patientId is not a Patient id");
         }
+        checkComment(body == null ? null : body.comment());
         return qualification.qualify(patientId, body == null ? null : body.documentType(),
                 body == null ? null : body.comment(), auth.getName(), role(auth));
     }
@@ -73,8 +76,16 @@ public class IdentityController {
         if (body == null) {
             throw new IllegalArgumentException("body {resolution, survivor?, merged?, comment?} required");
         }
+        checkComment(body.comment());
         return view(resolution.resolve(id, body.resolution(), body.survivor(), body.merged(), body.comment(),
                 auth.getName(), role(auth)));
+    }
+
+    /** Comments go to the audit trail and the task: bounded. */
+    private static void checkComment(String comment) {
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            throw new IllegalArgumentException("comment longer than " + MAX_COMMENT + " characters");
+        }
     }
 
     static Map<String, Object> view(VigilanceTaskStore.Task t) {

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -210,6 +213,30 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
         ResponseEntity<Map<String, Object>> again = post("admin", url, Map.of("documentType", "CN"));
         assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(again.getBody().get("error").toString()).contains("already qualified");
+    }
+
+    @Test
+    void badRequestsGetAClearAnswer() {
+        HttpHeaders json = new HttpHeaders();
+        json.setContentType(MediaType.APPLICATION_JSON);
+        TestRestTemplate op = as(rest, "vig-operator");
+        assertThat(op.exchange("/api/identities/1/qualify", HttpMethod.POST, new HttpEntity<>("{\"documentType\": ", json),
+                String.class).getStatusCode()).as("truncated JSON").isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(op.exchange("/api/identity-tasks/1/resolve", HttpMethod.POST, new HttpEntity<>("[1,2]", json),
+                String.class).getStatusCode()).as("not an object").isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(post("vig-operator", "/api/identities/1/qualify", Map.of("documentType", "PA",
+                "comment", "x".repeat(5000))).getStatusCode()).as("oversized comment").isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(post("vig-operator", "/api/identities/bad_id/qualify", Map.of("documentType", "PA")).getStatusCode())
+                .as("not a Patient id").isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(post("vig-operator", "/api/identity-tasks/abc/resolve", Map.of("resolution", "DISTINCT"))
+                .getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(post("vig-operator", "/api/identity-tasks/987654321/resolve", Map.of("resolution", "DISTINCT"))
+                .getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(op.getForEntity("/api/identity-tasks?kind=NOPE", String.class).getStatusCode())
+                .isEqualTo(HttpStatus.BAD_REQUEST);
+        ResponseEntity<String> page = op.getForEntity("/api/identity-tasks?size=100000&page=-3", String.class);
+        assertThat(page.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(page.getBody()).contains("\"size\":500").contains("\"page\":0");
     }
 
     // ---------------------------------------------------------------- helpers

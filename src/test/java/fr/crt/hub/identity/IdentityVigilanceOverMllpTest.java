@@ -137,6 +137,9 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
         assertThat(q.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(IdentityFhir.statuses(read(ref))).contains(IdentityFhir.QUAL);
 
+        // hub_identity_checks_total{outcome="match"}
+        assertThat(metric("/actuator/metrics/hub.identity.checks?tag=outcome:match")).isGreaterThanOrEqualTo(2);
+
         // rule 5: neither the traits nor the INS reach the logs
         assertThat(output.getAll()).contains("identity check").doesNotContain(ECETINSI_INS, "ECETINSI", "Écetinsi",
                 p.ipp());
@@ -157,6 +160,8 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
                 .containsExactly("CR00 mismatch BIRTH_NAME");
         assertThat(post("admin", "/api/identities/" + ref.substring(8) + "/qualify", Map.of("documentType", "CN"))
                 .getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
+        assertThat(metric("/actuator/metrics/hub.identity.tasks.open")).isGreaterThanOrEqualTo(1);
+        assertThat(metric("/actuator/metrics/hub.identity.checks?tag=outcome:mismatch")).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -211,6 +216,12 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    @SuppressWarnings("unchecked")
+    private double metric(String path) {
+        List<Map<String, Object>> m = (List<Map<String, Object>>) getJson(path).get("measurements");
+        return ((Number) m.get(0).get("value")).doubleValue();
+    }
 
     private String send(Person p, String controlId) throws Exception {
         try (MllpClient c = mllp()) {
