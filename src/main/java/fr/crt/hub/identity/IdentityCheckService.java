@@ -125,9 +125,34 @@ public class IdentityCheckService {
             decision = InsiCheckDecision.onFailure(new InsiCallFailed(InsiCallFailed.Kind.TRANSPORT,
                     "unexpected client error", e));
         }
+        if (decision.action() != InsiCheckDecision.Action.APPLY_RECUP) {
+            auditCall(check, decision.auditOutcome(), decision.auditDetail());
+            apply(check, decision);
+            return;
+        }
+        // a match is audited with what became of it (RECUP set, or a task when the Patient changed meanwhile)
+        String outcome;
+        try {
+            InsiIdentity found = decision.identity();
+            outcome = tx.execute(s -> applyRecup(check, found));
+        } catch (RuntimeException e) {
+            auditCall(check, AuditRecord.Outcome.MINOR_FAILURE, "CR00 match, not applied yet (will run again)");
+            throw e;
+        }
+        auditCall(check, "match".equals(outcome) ? AuditRecord.Outcome.SUCCESS : AuditRecord.Outcome.MINOR_FAILURE,
+                "CR00 match, " + switch (outcome) {
+                    case "match" -> "RECUP set";
+                    case "duplicate_ins" -> "INS held by another active Patient: task, INS not used";
+                    case "mismatch" -> "traits changed during the check: task, INS not used";
+                    default -> "nothing to do (already qualified)";
+                });
+        metrics.check(outcome);
+        log.info("identity check {}: {}", check.id(), outcome);
+    }
+
+    private void auditCall(IdentityCheckStore.Check check, AuditRecord.Outcome outcome, String detail) {
         audit.record(new AuditRecord("E", "insi-search", AuditRecord.SYSTEM_ACTOR, null, check.patientRef(),
-                "identity-check/" + id, decision.auditOutcome(), decision.auditDetail()));
-        apply(check, decision);
+                "identity-check/" + check.id(), outcome, detail));
     }
 
     private void apply(IdentityCheckStore.Check check, InsiCheckDecision d) {
@@ -156,11 +181,7 @@ public class IdentityCheckService {
                 metrics.check(d.metric());
                 log.info("identity check {}: {} -> task {} {}", check.id(), d.auditDetail(), taskId, d.task());
             }
-            case APPLY_RECUP -> {
-                String outcome = tx.execute(s -> applyRecup(check, d.identity()));
-                metrics.check(outcome);
-                log.info("identity check {}: {}", check.id(), outcome);
-            }
+            case APPLY_RECUP -> throw new IllegalStateException("applied by run()");
         }
     }
 

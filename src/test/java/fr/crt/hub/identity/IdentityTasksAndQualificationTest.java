@@ -15,6 +15,8 @@ import fr.crt.hub.support.AdtMessages.Person;
 import fr.crt.hub.support.HubTestBase;
 import fr.crt.hub.support.InsiWireMock;
 import fr.crt.hub.support.MllpClient;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +39,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.JdbcUserDetailsManager;
 
@@ -58,6 +61,8 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
     JdbcUserDetailsManager users;
     @Autowired
     PasswordEncoder encoder;
+    @Autowired
+    JdbcTemplate jdbc;
 
     @BeforeEach
     void users() {
@@ -213,6 +218,24 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
         ResponseEntity<Map<String, Object>> again = post("admin", url, Map.of("documentType", "CN"));
         assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(again.getBody().get("error").toString()).contains("already qualified");
+    }
+
+    @Test
+    void aCheckLeftRunningByAStoppedWorkerIsTakenAgainAfterItsLease() {
+        String tag = suffix();
+        Patient p = patientWithIns("L" + tag, Person.of(950 + (int) (Math.random() * 40)).nir());
+        String ref = ref(p);
+        Timestamp now = Timestamp.from(Instant.now());
+        // as a hub that claimed it and stopped before finishing leaves it: RUNNING, lease over
+        jdbc.update("INSERT INTO identity_check (patient_ref, trigger_key, status, attempts, created_at, next_attempt_at,"
+                + " claimed_until) VALUES (?,?,'RUNNING',0,?,?,?)", ref, "test:" + tag, now, now,
+                Timestamp.from(Instant.now().minusSeconds(5)));
+        await().atMost(WAIT).until(() -> checks.forPatient(ref).stream()
+                .allMatch(k -> k.status() == IdentityCheckStore.Status.DONE));
+        assertThat(checks.forPatient(ref)).singleElement()
+                .satisfies(k -> assertThat(k.outcome()).isEqualTo("not_needed"));
+        // a second ask for the same trigger is the same check
+        assertThat(checks.enqueue(ref, "test:" + tag)).isFalse();
     }
 
     @Test

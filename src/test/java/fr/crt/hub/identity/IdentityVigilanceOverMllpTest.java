@@ -109,7 +109,7 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
         assertThat(((Coding) reliability.getExtensionByUrl("methodCollection").getValue()).getCode()).isEqualTo("INSI");
         List<AuditEvent> calls = auditEvents(ref, "insi-search");
         assertThat(calls).hasSize(1);
-        assertThat(calls.get(0).getOutcomeDesc()).isEqualTo("CR00 match");
+        assertThat(calls.get(0).getOutcomeDesc()).isEqualTo("CR00 match, RECUP set");
         assertThat(calls.get(0).getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
         assertThat(calls.get(0).getAgentFirstRep().getWho().getDisplay()).isEqualTo("system:hub");
 
@@ -199,7 +199,7 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
                 x -> IdentityFhir.statuses(x).contains(IdentityFhir.RECUP));
         assertThat(IdentityFhir.insIdentifiers(recup)).extracting(Identifier::getValue)
                 .containsExactly("180032B02040123");
-        assertThat(auditEvents(ref, "insi-search")).extracting(AuditEvent::getOutcomeDesc).contains("CR00 match");
+        assertThat(auditEvents(ref, "insi-search")).extracting(AuditEvent::getOutcomeDesc).contains("CR00 match, RECUP set");
         assertThat(checks.forPatient(ref)).singleElement()
                 .satisfies(k -> assertThat(k.outcome()).isEqualTo("match"));
     }
@@ -212,6 +212,37 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
         String ref = send(p, "VIG-E2E-6");
         Map<String, Object> task = await().atMost(WAIT).until(() -> openTask(ref, "INSI_FAILED"), t -> t != null);
         assertThat(task.get("detail").toString()).startsWith("SOAP fault siram_100");
+        assertThat(IdentityFhir.insIdentifiers(read(ref))).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void anInsAnotherActivePatientHoldsIsNotUsed() throws Exception {
+        // TEST_2.05: NIA 1090763220888 key 35 (OID .9) for PROVISOIRE MATRICULE, already held by another Patient
+        Patient holder = new Patient();
+        holder.setActive(true);
+        holder.addIdentifier(new Identifier().setSystem("urn:oid:1.2.250.1.213.1.999.1").setValue("HOLDER-NIA"));
+        holder.addIdentifier(IdentityFhir.insIdentifier("109076322088835", "1.2.250.1.213.1.4.9"));
+        String holderRef = repo.create(holder).getId().toUnqualifiedVersionless().getValue();
+        InsiWireMock.answerWith("insi/responses/TEST_2.05_CR00_NIA_PROVISOIRE_MATRICULE.xml");
+        Person p = IdentityTestSupport.person("PROVISOIRE", "MATRICULE", "20090701", "M", "63220");
+        String ref = send(p, "VIG-E2E-7");
+        Map<String, Object> task = await().atMost(WAIT).until(() -> openTask(ref, "DUPLICATE_INS"), t -> t != null);
+        assertThat(List.of(task.get("patient"), task.get("otherPatient"))).containsExactlyInAnyOrder(ref, holderRef);
+        assertThat(IdentityFhir.insIdentifiers(read(ref))).isEmpty();
+        assertThat(auditEvents(ref, "insi-search")).extracting(AuditEvent::getOutcomeDesc)
+                .containsExactly("CR00 match, INS held by another active Patient: task, INS not used");
+    }
+
+    @Test
+    @Order(7)
+    void anInsWithAWrongKeyIsNotUsed() throws Exception {
+        // TEST_2.08_cas2: HERMANN GATIEN, INSACTIF key 60 where the NIR gives 76
+        InsiWireMock.answerWith("insi/responses/TEST_2.08_cas2_CR00_HERMANN_GATIEN.xml");
+        Person p = IdentityTestSupport.person("HERMANN", "GATIEN", "19810324", "M", "63220");
+        String ref = send(p, "VIG-E2E-8");
+        Map<String, Object> task = await().atMost(WAIT).until(() -> openTask(ref, "INS_INVALID"), t -> t != null);
+        assertThat(task.get("detail")).isEqualTo("CR00 INS key invalid");
         assertThat(IdentityFhir.insIdentifiers(read(ref))).isEmpty();
     }
 
