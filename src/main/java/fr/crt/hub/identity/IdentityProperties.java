@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Identity vigilance ({@code hub.identity}).
  *
- * @param checksEnabled run the INSi check worker (checks are always recorded, so switching it on later loses none)
+ * @param checksEnabled run the INSi check worker from the start (checks are always recorded, so switching it on
+ *                      later, {@link IdentityCheckWorker#setRunning}, loses none)
  * @param pollInterval  how often the worker looks for due checks
  * @param batchSize     checks claimed per poll
  * @param lease         how long a claimed check belongs to its worker (a stopped worker's checks come back after it)

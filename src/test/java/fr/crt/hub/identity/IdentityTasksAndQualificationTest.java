@@ -28,6 +28,7 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -64,8 +65,17 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    IdentityCheckWorker worker;
+
+    @AfterEach
+    void stopChecks() {
+        worker.setRunning(false);
+    }
+
     @BeforeEach
     void users() {
+        worker.setRunning(true);
         IdentityTestSupport.ensureUser(users, encoder, "vig-operator", "OPERATOR");
         IdentityTestSupport.ensureUser(users, encoder, "vig-auditor", "AUDITOR");
     }

@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -78,8 +79,17 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
     @Autowired
     PasswordEncoder encoder;
 
+    @Autowired
+    IdentityCheckWorker worker;
+
+    @AfterEach
+    void stopChecks() {
+        worker.setRunning(false);
+    }
+
     @BeforeEach
     void users() {
+        worker.setRunning(true);
         IdentityTestSupport.ensureUser(users, encoder, "vig-operator", "OPERATOR");
     }
 
