@@ -30,13 +30,13 @@ public final class IdentityFhir {
     static final String EXT_BIRTH_LIST_GIVEN_NAME = CANONICAL + "fr-core-patient-birth-list-given-name";
     static final String EXT_ADDRESS_INSEE_CODE = CANONICAL + "fr-core-address-insee-code";
     static final String EXT_BIRTH_PLACE = "http://hl7.org/fhir/StructureDefinition/patient-birthPlace";
-    static final String PROFILE_PATIENT_INS = CANONICAL + "fr-core-patient-ins";
+    public static final String PROFILE_PATIENT_INS = CANONICAL + "fr-core-patient-ins";
 
     /** RNIV confidence statuses (FR Core 2.2.0). */
     public static final String CS_IDENTITY_STATUS = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identity-status";
     static final String CS_V2_0445 = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0445";
     static final String CS_V2_0203_FR = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203";
-    static final String CS_METHOD_COLLECTION = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-method-collection";
+    public static final String CS_METHOD_COLLECTION = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-method-collection";
     public static final String CS_VALIDATION_MODE =
             "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-mode-validation-identity";
 
@@ -98,7 +98,7 @@ public final class IdentityFhir {
     }
 
     /** The INS identifier as FR Core's INS-NIR/INS-NIA (or test/demo) slice wants it. */
-    static Identifier insIdentifier(String ins, String oid) {
+    public static Identifier insIdentifier(String ins, String oid) {
         String code = switch (oid) {
             case OID_NIR -> "INS-NIR";
             case OID_NIA -> "INS-NIA";
@@ -115,7 +115,7 @@ public final class IdentityFhir {
      * Sets the confidence status of {@code p} to {@code code} (statuses are exclusive: any other confidence status is
      * removed; attributes such as DOUB are kept) and returns the reliability extension carrying it.
      */
-    static Extension setConfidenceStatus(Patient p, String code, String display) {
+    public static Extension setConfidenceStatus(Patient p, String code, String display) {
         Extension target = null;
         for (Extension e : List.copyOf(p.getExtensionsByUrl(EXT_IDENTITY_RELIABILITY))) {
             List<Extension> st = e.getExtensionsByUrl("identityStatus");
@@ -138,12 +138,12 @@ public final class IdentityFhir {
         return target;
     }
 
-    static void setSubExtension(Extension parent, String url, org.hl7.fhir.r4.model.Type value) {
+    public static void setSubExtension(Extension parent, String url, org.hl7.fhir.r4.model.Type value) {
         parent.getExtension().removeIf(x -> url.equals(x.getUrl()));
         parent.addExtension(url, value);
     }
 
-    static DateType today() {
+    public static DateType today() {
         return new DateType(new Date(), ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY);
     }
 }
