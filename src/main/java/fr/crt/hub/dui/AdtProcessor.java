@@ -4,6 +4,7 @@ import fr.crt.hub.connector.Connector;
 import fr.crt.hub.connector.ConnectorRegistry;
 import fr.crt.hub.fhir.CanonicalWriter;
 import fr.crt.hub.fhir.WriteResult;
+import fr.crt.hub.identity.IdentityCheckService;
 import fr.crt.hub.identity.InsProperties;
 import fr.crt.hub.indicators.HubMetrics;
 import fr.crt.hub.store.MessageStatus;
@@ -33,15 +34,17 @@ public class AdtProcessor {
     private final CanonicalWriter writer;
     private final InsProperties ins;
     private final HubMetrics metrics;
+    private final IdentityCheckService identityChecks;
 
     public AdtProcessor(MessageStore store, ConnectorRegistry connectors, PamFrAdtMapper mapper, CanonicalWriter writer,
-                        InsProperties ins, HubMetrics metrics) {
+                        InsProperties ins, HubMetrics metrics, IdentityCheckService identityChecks) {
         this.store = store;
         this.connectors = connectors;
         this.mapper = mapper;
         this.writer = writer;
         this.ins = ins;
         this.metrics = metrics;
+        this.identityChecks = identityChecks;
     }
 
     public void process(long messageId) throws Exception {
@@ -61,6 +64,9 @@ public class AdtProcessor {
         var parsed = Hl7Parsing.parse(Hl7Charsets.decode(raw, charset));
         AdtMapping mapping = mapper.map(parsed, partner, ins.acceptTestOids());
         WriteResult result = writer.apply(mapping, partner, messageId, m.controlId());
+        // Identity vigilance (INSi check, duplicates) runs later from a durable table: one insert here, idempotent per
+        // message, before markProcessed so that a crash in between asks again on redelivery (the apply replays).
+        identityChecks.requestCheck(result.patientId(), messageId);
         store.markProcessed(messageId, result.patientId());
         store.event(messageId, "WRITTEN", String.join(", ", result.written()));
         metrics.processed(partner.id(), m.triggerEvent(), Duration.between(m.receivedAt(), Instant.now()).toMillis());

@@ -232,20 +232,43 @@ public class CanonicalWriter {
     private Patient merge(AdtMapping m, String ippSystem, Written written) {
         Optional<Patient> old = findHolder(m.priorIdentifiers(), ippSystem);
         Set<String> excluded = old.map(p -> Set.of(versionless(p.getIdElement()))).orElse(Set.of());
-        Patient survivor = upsertPatient(m.patient(), ippSystem, excluded, s -> old.ifPresent(o -> {
-            String oldRef = versionless(o.getIdElement());
-            boolean linked = s.getLink().stream()
-                    .anyMatch(l -> l.getType() == LinkType.REPLACES && oldRef.equals(l.getOther().getReference()));
-            if (!linked) {
-                s.addLink().setType(LinkType.REPLACES).setOther(new Reference(oldRef));
-            }
-        }), written);
+        Patient survivor = upsertPatient(m.patient(), ippSystem, excluded,
+                s -> old.ifPresent(o -> linkReplaces(s, versionless(o.getIdElement()))), written);
         if (old.isEmpty()) {
             LOG.warn("A40: patient to merge away not found; survivor updated only");
             return survivor;
         }
-        Patient o = old.get();
-        String survivorRef = versionless(survivor.getIdElement());
+        retire(old.get(), versionless(survivor.getIdElement()), written);
+        return survivor;
+    }
+
+    /**
+     * Merges Patient {@code mergedId} into {@code survivorId} the way an A40 does (survivor "replaces" link, merged
+     * Patient deactivated with a "replaced-by" link, its stays moved to the survivor), for a merge a person decided
+     * (identity vigilance task). Returns the resources written, versioned.
+     */
+    @Transactional(transactionManager = "transactionManager")
+    public List<String> mergePatients(IIdType survivorId, IIdType mergedId) {
+        Written written = new Written();
+        Patient survivor = repo.read(Patient.class, survivorId);
+        Patient merged = repo.read(Patient.class, mergedId);
+        linkReplaces(survivor, versionless(merged.getIdElement()));
+        save(survivor, null, written);
+        retire(merged, versionless(survivor.getIdElement()), written);
+        LOG.info("Patient merge decided by a person: {} resource(s) written", written.size());
+        return written.ids();
+    }
+
+    private static void linkReplaces(Patient survivor, String oldRef) {
+        boolean linked = survivor.getLink().stream()
+                .anyMatch(l -> l.getType() == LinkType.REPLACES && oldRef.equals(l.getOther().getReference()));
+        if (!linked) {
+            survivor.addLink().setType(LinkType.REPLACES).setOther(new Reference(oldRef));
+        }
+    }
+
+    /** The merged-away side of a merge: inactive, replaced-by the survivor, its stays moved. */
+    private void retire(Patient o, String survivorRef, Written written) {
         o.setActive(false);
         o.getLink().removeIf(l -> l.getType() == LinkType.REPLACEDBY);
         o.addLink().setType(LinkType.REPLACEDBY).setOther(new Reference(survivorRef));
@@ -254,7 +277,6 @@ public class CanonicalWriter {
             e.setSubject(new Reference(survivorRef));
             save(e, null, written);
         }
-        return survivor;
     }
 
     /** A47: the identifier named by MRG-1 is replaced, on the patient holding it, by the new one of the same system. */

@@ -34,6 +34,8 @@ public class SecurityConfig {
                         .requestMatchers("/api/audit-events/**").hasAnyRole(ADMIN, AUDITOR)
                         .requestMatchers(HttpMethod.POST, "/api/messages/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/api/replays/**").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers(HttpMethod.POST, "/api/identities/**", "/api/identity-tasks/**")
+                        .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/api/**", "/fhir/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

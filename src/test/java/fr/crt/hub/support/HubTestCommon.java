@@ -66,6 +66,12 @@ public abstract class HubTestCommon {
         // trusts, so the hub presents its own insi.p12 and trusts WireMock's server certificate
         InsiWireMock.copyPkiTo(dir.resolve("certs"));
         r.add("hub.insi.url", InsiWireMock::url);
+        // identity checks are recorded for every test but run only while an identity test switches the worker on
+        // (IdentityCheckWorker.setRunning), so that other tests see no background INSi traffic on the shared WireMock
+        r.add("hub.identity.checks-enabled", () -> false);
+        // identity checks retry fast after a transient INSi failure (production: 1 min doubling up to 1 h)
+        r.add("hub.identity.retry-delay", () -> "300ms");
+        r.add("hub.identity.max-retry-delay", () -> "2s");
         r.add("hub.processing.retry-delay-ms", () -> 50);
         r.add("hub.fhir.scheduling-enabled", () -> false);
         r.add("spring.datasource.url", () -> jdbcUrl);
