@@ -3,6 +3,8 @@ package fr.crt.hub.fhir;
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
 import fr.crt.hub.connector.Connector;
 import fr.crt.hub.dui.AdtMapping;
+import fr.crt.hub.identity.IdentityFhir;
+import fr.crt.hub.identity.LocalTraits;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -178,7 +180,27 @@ public class CanonicalWriter {
         return Optional.of(p);
     }
 
+    /**
+     * The stored identity status to keep when a partner's message is merged, or null to take the partner's.
+     *
+     * <p>Why: RECUP (an INSi answer matched) and QUAL (a person checked an identity document) are established by the
+     * hub, never by a partner's PID-32, which only knows PROV or VALI. A routine A08/A31 carrying the same traits
+     * must not silently undo them. When the partner changes a trait, or flags the identity (doubtful, fictitious…),
+     * its status applies: the INS no longer vouches for the new traits, and vigilance looks at it again.
+     */
+    private static List<Extension> hubEstablishedStatus(Patient target, Patient incoming) {
+        Set<String> stored = IdentityFhir.statuses(target);
+        if (!stored.contains(IdentityFhir.RECUP) && !stored.contains(IdentityFhir.QUAL)) {
+            return null;
+        }
+        if (IdentityFhir.insForbidden(incoming) || !LocalTraits.from(target).equals(LocalTraits.from(incoming))) {
+            return null;
+        }
+        return copyList(target.getExtensionsByUrl(IdentityFhir.EXT_IDENTITY_RELIABILITY));
+    }
+
     private static void mergeDemographics(Patient target, Patient incoming) {
+        List<Extension> hubStatus = hubEstablishedStatus(target, incoming);
         if (incoming.hasName()) {
             target.setName(copyList(incoming.getName()));
         }
@@ -190,6 +212,10 @@ public class CanonicalWriter {
         }
         if (incoming.hasExtension()) {
             target.setExtension(copyList(incoming.getExtension()));
+        }
+        if (hubStatus != null) {
+            target.getExtension().removeIf(e -> IdentityFhir.EXT_IDENTITY_RELIABILITY.equals(e.getUrl()));
+            target.getExtension().addAll(0, hubStatus);
         }
         if (incoming.hasTelecom()) {
             target.setTelecom(copyList(incoming.getTelecom()));

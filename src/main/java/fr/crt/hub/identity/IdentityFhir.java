@@ -93,7 +93,7 @@ public final class IdentityFhir {
     }
 
     /** Whether an attribute (douteuse, fictive…) forbids an automatic INS for {@code p}. */
-    static boolean insForbidden(Patient p) {
+    public static boolean insForbidden(Patient p) {
         return statuses(p).stream().anyMatch(NO_AUTOMATIC_INS::contains);
     }
 
