@@ -85,7 +85,12 @@ public class AdtReplayService {
     }
 
     public ReplayJob startBulk(MessageQuery filter) {
-        List<Long> ids = store.ids(filter, MAX_BULK);
+        return startBulk(store.ids(filter, MAX_BULK));
+    }
+
+    /** Bulk replay of the given messages, in this order (e.g. the result of a console search by patient). */
+    public ReplayJob startBulk(List<Long> messageIds) {
+        List<Long> ids = List.copyOf(messageIds.subList(0, Math.min(messageIds.size(), MAX_BULK)));
         ReplayJob job = new ReplayJob(UUID.randomUUID().toString(), ids.size());
         jobs.put(job.id, job);
         executor.submit(() -> {
