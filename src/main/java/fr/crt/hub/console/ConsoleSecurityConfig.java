@@ -4,6 +4,8 @@ import static fr.crt.hub.security.SecurityConfig.ADMIN;
 import static fr.crt.hub.security.SecurityConfig.AUDITOR;
 import static fr.crt.hub.security.SecurityConfig.OPERATOR;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -21,6 +23,8 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.JdbcUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 
@@ -48,9 +52,13 @@ public class ConsoleSecurityConfig {
             accountStatus.check(user);
             if (lockout.lockedUntil(user.getUsername()).isPresent()) throw new LockedException("locked");
         });
-        http.securityMatcher("/console", "/console/**", "/webjars/**")
+        PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+        http.securityMatcher(new OrRequestMatcher(paths.matcher("/console"), paths.matcher("/console/**"),
+                        paths.matcher("/webjars/**"), ConsoleSecurityConfig::consoleError))
                 .authenticationManager(new ProviderManager(provider))
                 .authorizeHttpRequests(auth -> auth
+                        // the error page of a console request (404, 405...): rendered, not turned into a 401 by the API chain
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(LOGIN, "/console/assets/**", "/webjars/**").permitAll()
                         .requestMatchers("/console/users/**", "/console/retention/**", "/console/alerts/**").hasRole(ADMIN)
                         .requestMatchers("/console/audit/**").hasAnyRole(ADMIN, AUDITOR)
@@ -65,6 +73,13 @@ public class ConsoleSecurityConfig {
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'self'; script-src 'self';"
                         + " style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")));
         return http.build();
+    }
+
+    /** The error dispatch of a console request: it keeps the console's session instead of the API chain's Basic. */
+    static boolean consoleError(HttpServletRequest request) {
+        return request.getDispatcherType() == DispatcherType.ERROR
+                && request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri
+                && uri.startsWith(request.getContextPath() + "/console");
     }
 
     /** Clears the failure count and gives the session the console's idle timeout. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
@@ -80,7 +82,7 @@ public class UserAdminController {
     @PostMapping("/console/users/{username}/enabled")
     public String enable(@PathVariable String username, @RequestParam boolean enabled, Authentication auth,
                          RedirectAttributes flash) {
-        UserDetails u = users.loadUserByUsername(username);
+        UserDetails u = account(username);
         if (!enabled && username.equals(auth.getName())) return fail(flash, "users.error.self");
         users.updateUser(User.withUserDetails(u).disabled(!enabled).build());
         return done(auth, enabled ? "user-enable" : "user-disable", username, null, flash);
@@ -89,7 +91,7 @@ public class UserAdminController {
     @PostMapping("/console/users/{username}/password")
     public String resetPassword(@PathVariable String username, @RequestParam String password, Authentication auth,
                                 RedirectAttributes flash) {
-        UserDetails u = users.loadUserByUsername(username);
+        UserDetails u = account(username);
         if (password.length() < MIN_PASSWORD) return fail(flash, "users.error.password");
         users.updateUser(User.withUserDetails(u).password(encoder.encode(password)).build());
         lockout.reset(username);
@@ -99,7 +101,7 @@ public class UserAdminController {
     @PostMapping("/console/users/{username}/roles")
     public String setRoles(@PathVariable String username, @RequestParam(required = false) List<String> roles,
                            Authentication auth, RedirectAttributes flash) {
-        UserDetails u = users.loadUserByUsername(username);
+        UserDetails u = account(username);
         List<String> granted = valid(roles);
         if (granted.isEmpty()) return fail(flash, "users.error.roles");
         if (username.equals(auth.getName()) && !granted.contains(SecurityConfig.ADMIN)) return fail(flash, "users.error.self");
@@ -109,9 +111,14 @@ public class UserAdminController {
 
     @PostMapping("/console/users/{username}/unlock")
     public String unlock(@PathVariable String username, Authentication auth, RedirectAttributes flash) {
-        users.loadUserByUsername(username);
+        account(username);
         lockout.reset(username);
         return done(auth, "user-unlock", username, null, flash);
+    }
+
+    private UserDetails account(String username) {
+        if (!users.userExists(username)) throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        return users.loadUserByUsername(username);
     }
 
     private String done(Authentication auth, String subtype, String username, String detail, RedirectAttributes flash) {

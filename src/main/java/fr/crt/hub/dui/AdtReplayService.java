@@ -132,8 +132,11 @@ public class AdtReplayService {
         public void cancel() { cancelled.set(true); }
 
         public Map<String, Object> view() {
+            // finished read first: once it is true the counters read after it are final (a view never says
+            // "finished" with counts from before the end)
+            boolean isFinished = finished.get();
             return Map.of("id", id, "total", total, "done", done.get(), "queued", queued.get(), "refused", refused.get(),
-                    "cancelled", cancelled.get(), "finished", finished.get());
+                    "cancelled", cancelled.get(), "finished", isFinished);
         }
     }
 }

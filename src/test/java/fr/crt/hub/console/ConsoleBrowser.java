@@ -76,8 +76,29 @@ final class ConsoleBrowser implements AutoCloseable {
         return until(d -> d.findElements(By.id(id)).stream().findFirst().orElse(null));
     }
 
+    /** Text of an element that htmx may swap while it is read. */
+    String text(String id) {
+        return until(d -> {
+            try {
+                return d.findElement(By.id(id)).getText();
+            } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+                return null;
+            }
+        });
+    }
+
+    /** Posts the search form and waits for htmx to replace the result table. */
+    void search(String patient) {
+        WebElement before = byId("results");
+        byId("f-patient").sendKeys(patient);
+        byId("search-submit").click();
+        until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before)::apply);
+    }
+
     <T> T until(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(30)).until(condition::apply);
+        // htmx swaps fragments (live dashboard, bulk progress) while a condition reads them: read again
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition::apply);
     }
 
     Path screenshot(String name) throws IOException {

@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -33,6 +36,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * reason (an AuditEvent is stored), fixes and replays it and sees the copy PROCESSED. Roles, lockout and CSRF are
  * checked the way a browser (or a forged request) would meet them. Screenshots go to target/console-screenshots/.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ConsoleInTheBrowserTest extends HubTestBase {
 
     @Autowired
@@ -65,7 +69,7 @@ class ConsoleInTheBrowserTest extends HubTestBase {
     }
 
     @Test
-    void adminFindsAFailedMessageRevealsItFixesItAndSeesTheCopyProcessed() throws Exception {
+    void adminFindsAFailedMessageRevealsItFixesItAndSeesTheCopyProcessed(CapturedOutput output) throws Exception {
         Person p = Person.of(710);
         String controlId = unique("CONSOLE-");
         String bad = withBadNirKey(p, controlId);
@@ -90,9 +94,9 @@ class ConsoleInTheBrowserTest extends HubTestBase {
 
             // search by patient: the local id goes in the form body, never in the URL
             b.open("/console/messages");
-            b.byId("f-patient").sendKeys(p.ipp());
-            b.byId("search-submit").click();
-            b.until(d -> d.findElements(By.cssSelector("tr[data-message-id='" + original.id() + "']")).size() == 1);
+            b.search(p.ipp());
+            assertThat(b.text("result-total")).isEqualTo("1");
+            assertThat(b.driver.findElements(By.cssSelector("tr[data-message-id='" + original.id() + "']"))).hasSize(1);
             assertThat(b.driver.getCurrentUrl()).doesNotContain(p.ipp());
             b.driver.findElement(By.cssSelector("tr[data-message-id='" + original.id() + "'] a.msg-link")).click();
 
@@ -148,11 +152,23 @@ class ConsoleInTheBrowserTest extends HubTestBase {
 
             // and the same patient search now finds both: the refused original (PID-3 read) and the applied copy
             b.open("/console/messages");
-            b.byId("f-patient").sendKeys(p.ipp());
-            b.byId("search-submit").click();
-            b.until(d -> d.findElements(By.cssSelector("tr[data-message-id='" + copyId + "']")).size() == 1);
+            b.search(p.ipp());
+            assertThat(b.text("result-total")).isEqualTo("2");
+            assertThat(b.driver.findElements(By.cssSelector("tr[data-message-id='" + copyId + "']"))).hasSize(1);
             assertThat(b.driver.findElements(By.cssSelector("tr[data-message-id='" + original.id() + "']"))).hasSize(1);
+
+            // by INS too (the fixed NIR, resolved through the canonical Patient), and an IPP under another partner is not it
+            b.open("/console/messages");
+            b.search(p.nir());
+            assertThat(b.driver.findElements(By.cssSelector("tr[data-message-id='" + copyId + "']"))).hasSize(1);
+            b.open("/console/messages");
+            new org.openqa.selenium.support.ui.Select(b.byId("f-partner")).selectByValue("chu-x-gam");
+            b.search(p.ipp());
+            assertThat(b.text("result-total")).isEqualTo("0");
         }
+        // searched, revealed, edited: none of it reached the logs (DESIGN rule 5)
+        assertThat(output.getAll()).contains(controlId)
+                .doesNotContain(p.ipp(), p.birthName(), p.nir(), badNir(p), "admission " + controlId + " never arrived");
     }
 
     private List<AuditEvent> revealAudits() {
@@ -197,6 +213,17 @@ class ConsoleInTheBrowserTest extends HubTestBase {
             assertThat(replay.statusCode()).isEqualTo(403);
             assertThat(b.postWithSession("/console/messages/" + messageId + "/reveal", token).statusCode()).isEqualTo(403);
             assertThat(stats.replaysOf(messageId)).isEmpty();
+            b.logout();
+
+            // an administrator disables the auditor: their password no longer opens the console
+            b.login("admin", ADMIN_PASSWORD);
+            b.open("/console/users");
+            b.driver.findElement(By.cssSelector("tr[data-user='" + auditor + "'] form[action$='/enabled'] button")).click();
+            b.byId("users-ok");
+            assertThat(b.driver.findElement(By.cssSelector("tr[data-user='" + auditor + "']")).getText()).contains("désactivé");
+            b.logout();
+            b.login(auditor, password);
+            assertThat(b.byId("login-error").isDisplayed()).isTrue();
         }
     }
 
