@@ -93,7 +93,12 @@ public class AdtReplayService {
     }
 
     public ReplayJob startBulk(MessageQuery filter) {
-        List<Long> ids = store.ids(filter, MAX_BULK);
+        return startBulk(store.ids(filter, MAX_BULK));
+    }
+
+    /** Bulk replay of the given messages, in this order (e.g. the result of a console search by patient). */
+    public ReplayJob startBulk(List<Long> messageIds) {
+        List<Long> ids = List.copyOf(messageIds.subList(0, Math.min(messageIds.size(), MAX_BULK)));
         ReplayJob job = new ReplayJob(UUID.randomUUID().toString(), ids.size());
         jobs.put(job.id, job);
         executor.submit(() -> {
@@ -142,8 +147,11 @@ public class AdtReplayService {
         public void cancel() { cancelled.set(true); }
 
         public Map<String, Object> view() {
+            // finished read first: once it is true the counters read after it are final (a view never says
+            // "finished" with counts from before the end)
+            boolean isFinished = finished.get();
             return Map.of("id", id, "total", total, "done", done.get(), "queued", queued.get(), "refused", refused.get(),
-                    "cancelled", cancelled.get(), "finished", finished.get());
+                    "cancelled", cancelled.get(), "finished", isFinished);
         }
     }
 }

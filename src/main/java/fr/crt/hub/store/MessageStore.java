@@ -144,6 +144,11 @@ public class MessageStore {
                 MessageStatus.REJECTED.name(), truncate(reason, 2000), id);
     }
 
+    /** Records that message {@code id} is a copy edited by {@code user} (console edit-and-replay); the original is untouched. */
+    public void markEdited(long id, String user) {
+        jdbc.update("UPDATE hub_message SET edited_by = ? WHERE id = ?", truncate(user, 50), id);
+    }
+
     /** A failed attempt: status and reason set, attempt counted. */
     public void markFailedAttempt(long id, MessageStatus status, String reason) {
         jdbc.update("UPDATE hub_message SET status = ?, status_reason = ?, attempts = attempts + 1 WHERE id = ?",
