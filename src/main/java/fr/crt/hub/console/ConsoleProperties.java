@@ -12,12 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param lockout           how long a locked account stays locked (default 15 min)
  * @param refresh           how often the dashboard re-reads its figures in the browser (default 5 s)
  * @param zone              time zone the console shows and reads times in (default Europe/Paris)
- * @param patientScanLimit  most recent messages without a resolved patient whose PID is read for a search by patient
- *                          (until the message store has a patient index)
  */
 @ConfigurationProperties("hub.console")
 public record ConsoleProperties(Duration sessionTimeout, Integer maxFailedLogins, Duration lockout, Duration refresh,
-                                ZoneId zone, Integer patientScanLimit) {
+                                ZoneId zone) {
 
     public ConsoleProperties {
         if (sessionTimeout == null) sessionTimeout = Duration.ofMinutes(30);
@@ -25,6 +23,5 @@ public record ConsoleProperties(Duration sessionTimeout, Integer maxFailedLogins
         if (lockout == null) lockout = Duration.ofMinutes(15);
         if (refresh == null) refresh = Duration.ofSeconds(5);
         if (zone == null) zone = ZoneId.of("Europe/Paris");
-        if (patientScanLimit == null) patientScanLimit = 20_000;
     }
 }

@@ -70,18 +70,6 @@ public class ConsoleStats {
         return jdbc.queryForList("SELECT id FROM hub_message WHERE replay_of = ? ORDER BY id", Long.class, messageId);
     }
 
-    /** Raw bytes and charset of these messages, in one query (a batch of a search by patient without index). */
-    public record Raw(byte[] bytes, String charset) {}
-
-    public Map<Long, Raw> raws(List<Long> ids) {
-        Map<Long, Raw> out = new HashMap<>();
-        if (ids.isEmpty()) return out;
-        String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-        jdbc.query("SELECT id, raw, charset FROM hub_message WHERE id IN (" + marks + ")",
-                rs -> { out.put(rs.getLong(1), new Raw(rs.getBytes(2), rs.getString(3))); }, ids.toArray());
-        return out;
-    }
-
     /** Who edited this copy (edit-and-replay), if it is one. */
     public Optional<String> editedBy(long messageId) {
         return jdbc.query("SELECT edited_by FROM hub_message WHERE id = ?", (rs, n) -> rs.getString(1), messageId)

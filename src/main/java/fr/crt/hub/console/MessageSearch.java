@@ -6,8 +6,8 @@ import fr.crt.hub.store.StoredMessage;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
-/** One page of the console's search: through the store's indexed search, or by patient through the lookup. */
-@Service
+/** One page of the console's search, through the store's indexed search (by patient: its patient keys). */
+@Service("consoleMessageSearch")
 public class MessageSearch {
 
     /** A page of results; {@code page} counts from 0. */
@@ -28,21 +28,21 @@ public class MessageSearch {
     }
 
     public Page search(SearchForm form) {
-        MessageQuery q = form.toQuery(properties.zone());
-        if (!form.hasPatient()) {
-            return new Page(store.search(q), store.count(q), q.page(), q.size());
-        }
-        List<StoredMessage> all = patients.messages(form.getPatient(), q);
-        int from = Math.min(all.size(), q.page() * q.size());
-        return new Page(all.subList(from, Math.min(all.size(), from + q.size())), all.size(), q.page(), q.size());
+        MessageQuery q = query(form);
+        return new Page(store.search(q), store.count(q), q.page(), q.size());
     }
 
     /** Ids of every message the search matches, oldest first (bulk replay order). */
     public List<Long> allIds(SearchForm form, int limit) {
+        return store.ids(query(form), limit);
+    }
+
+    /** The form as a store query; a patient becomes the store's patient keys (indexed), never a stored value. */
+    private MessageQuery query(SearchForm form) {
         MessageQuery q = form.toQuery(properties.zone());
-        if (!form.hasPatient()) return store.ids(q, limit);
-        List<Long> ids = new java.util.ArrayList<>(patients.messages(form.getPatient(), q).stream().map(StoredMessage::id).toList());
-        java.util.Collections.reverse(ids);
-        return ids.subList(0, Math.min(ids.size(), limit));
+        if (!form.hasPatient()) return q;
+        return new MessageQuery(q.partnerId(), q.connector(), q.messageType(), q.triggerEvent(), q.status(), q.from(),
+                q.to(), q.controlId(), q.patientRef(), patients.keys(form.getPatient(), q.partnerId()), null, q.page(),
+                q.size());
     }
 }

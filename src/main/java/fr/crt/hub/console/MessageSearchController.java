@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * Message search: the form is posted (the patient identifier stays in the body, never in a URL), results are paged;
  * htmx swaps the result table only. The dead-letter list is the same table on status DEAD_LETTER.
  */
-@Controller
+@Controller("consoleMessageSearchController")
 public class MessageSearchController {
 
     private final MessageSearch search;

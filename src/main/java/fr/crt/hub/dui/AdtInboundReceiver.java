@@ -61,7 +61,8 @@ public class AdtInboundReceiver {
         MessageStore.Stored stored = store.store(new IncomingMessage(partnerId, partnerId, presented == null ? "mllp" : "mllp-tls", receivedAt, v.controlId(),
                 v.messageType(), v.triggerEvent(), v.charset() == null ? null : v.charset().name(), raw,
                 v.accepted() ? MessageStatus.QUEUED : MessageStatus.REJECTED, reason, v.ackCode(),
-                v.accepted() ? null : v.error().location(), key, null), patientKeys.keys(v.parsed(), v.partner()));
+                v.accepted() ? null : v.error().location(), key, null), v.parsed() != null ? patientKeys.keys(v.parsed(), v.partner())
+                : patientKeys.keys(raw, v.charset(), v.partner()));
         if (!v.issues().isEmpty()) store.event(stored.id(), "WARNING", String.join("; ", v.issues()));
         metrics.received(partnerId, v.messageType(), v.triggerEvent());
         exchange.setProperty(VERDICT, v);

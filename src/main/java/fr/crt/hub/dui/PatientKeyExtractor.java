@@ -48,6 +48,19 @@ public class PatientKeyExtractor {
         return List.copyOf(out);
     }
 
+    /**
+     * Keys of a message the hub refused (so not kept parsed): read again from its bytes, leniently, so that a refused
+     * message is found by patient like any other. Never throws.
+     */
+    public List<String> keys(byte[] raw, java.nio.charset.Charset charset, Connector partner) {
+        if (raw == null || raw.length == 0) return List.of();
+        try {
+            return keys(Hl7Parsing.parse(Hl7Charsets.decode(raw, charset == null ? java.nio.charset.StandardCharsets.UTF_8 : charset)), partner);
+        } catch (Hl7Charsets.InvalidBytesException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     private void collect(Segment seg, int field, Connector partner, Set<String> out) throws HL7Exception {
         int reps = Math.min(seg.getField(field).length, MAX_REPETITIONS);
         for (int rep = 0; rep < reps; rep++) {

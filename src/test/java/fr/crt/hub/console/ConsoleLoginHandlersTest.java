@@ -21,7 +21,7 @@ class ConsoleLoginHandlersTest {
     private JdbcTemplate jdbc;
     private LoginLockout lockout;
     private JdbcUserDetailsManager users;
-    private final ConsoleProperties properties = new ConsoleProperties(Duration.ofMinutes(7), 2, Duration.ofMinutes(15), null, null, null);
+    private final ConsoleProperties properties = new ConsoleProperties(Duration.ofMinutes(7), 2, Duration.ofMinutes(15), null, null);
 
     @BeforeEach
     void setUp() throws Exception {

@@ -27,7 +27,7 @@ class LoginLockoutTest {
         String v4 = new String(getClass().getResourceAsStream("/db/migration/h2/V4__console.sql").readAllBytes());
         // the lockout table only (the ALTERs need V1's hub_message)
         jdbc.execute(v4.substring(v4.indexOf("CREATE TABLE console_login_failure"), v4.indexOf(");") + 2));
-        lockout = new LoginLockout(jdbc, new ConsoleProperties(null, 3, Duration.ofMinutes(15), null, null, null), clock);
+        lockout = new LoginLockout(jdbc, new ConsoleProperties(null, 3, Duration.ofMinutes(15), null, null), clock);
     }
 
     @Test

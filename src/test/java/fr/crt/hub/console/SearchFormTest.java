@@ -3,8 +3,9 @@ package fr.crt.hub.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.crt.hub.store.MessageQuery;
+import fr.crt.hub.store.PatientKeys;
+import java.util.List;
 import fr.crt.hub.store.MessageStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
@@ -57,14 +58,19 @@ class SearchFormTest {
     }
 
     @Test
-    void pid3IsMatchedOnTheFirstComponentOfAnyRepetition() {
-        byte[] raw = ("MSH|^~\\&|A|B|C|D|20260101||ADT^A01|X|P|2.5\rPID|1||IPP9^^^T&1.2&ISO^PI~180017300001234^^^INS&1.2.250.1.213.1.4.8&ISO^INS")
-                .getBytes(StandardCharsets.UTF_8);
-        assertThat(PatientMessageLookup.pid3Contains(raw, "UTF-8", "IPP9")).isTrue();
-        assertThat(PatientMessageLookup.pid3Contains(raw, "UTF-8", "180017300001234")).isTrue();
-        assertThat(PatientMessageLookup.pid3Contains(raw, "UTF-8", "IPP")).isFalse();
-        assertThat(PatientMessageLookup.pid3Contains(raw, "no-such-charset", "IPP9")).isTrue();
-        assertThat(PatientMessageLookup.pid3Contains("garbage".getBytes(StandardCharsets.UTF_8), null, "IPP9")).isFalse();
-        assertThat(PatientMessageLookup.pid3Contains("MSH|^~\\&|A\rPID|1".getBytes(StandardCharsets.UTF_8), null, "1")).isFalse();
+    void aPatientIsSearchedByItsKeysAsAnInsAndAsAnIppOfTheGivenPartnersOnly() {
+        PatientKeys keys = new PatientKeys("a-test-secret-of-enough-length");
+        String nir = "180017300001234";
+        assertThat(PatientMessageLookup.keys(keys, " " + nir + " ", List.of("1.2.3")))
+                .containsExactly(keys.ins(nir), keys.local("1.2.3", nir));
+        // an IPP is keyed under each system asked for, never as an INS
+        assertThat(PatientMessageLookup.keys(keys, "IPP9", java.util.Arrays.asList("1.2.3", null, " ", "urn:oid:1.2.4")))
+                .containsExactly(keys.local("1.2.3", "IPP9"), keys.local("1.2.4", "IPP9"));
+        // a partner without an IPP system: the IPP matches nothing (an empty key list, not "no filter")
+        assertThat(PatientMessageLookup.keys(keys, "IPP9", List.of())).isEmpty();
+        assertThat(PatientMessageLookup.keys(keys, "   ", List.of("1.2.3"))).isEmpty();
+        // Corsican NIR, spaces typed by the user
+        assertThat(PatientMessageLookup.keys(keys, "1 80 01 2A 000 012 34", List.of()))
+                .containsExactly(keys.ins("180012A00001234"));
     }
 }
