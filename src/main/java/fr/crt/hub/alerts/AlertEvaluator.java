@@ -51,6 +51,11 @@ public class AlertEvaluator {
     record Observation(boolean breached, String value) {}
 
     /** One pass over every rule; returns the alerts active afterwards. */
+    /** The rules in force, as read from the rules file (the console shows them read-only). */
+    public List<AlertRule> rules() {
+        return rules.current();
+    }
+
     public synchronized List<Alert> evaluate() {
         Instant now = clock.instant();
         List<AlertRule> current = rules.current();

@@ -19,6 +19,16 @@ public class ConsoleFormat {
         return t == null ? "—" : formatter.format(t);
     }
 
+    /** An ISO-8601 instant as text (e.g. an audit line's "when"), in the console's zone; unreadable text as is. */
+    public String isoTime(String iso) {
+        if (iso == null) return "—";
+        try {
+            return time(Instant.parse(iso));
+        } catch (java.time.format.DateTimeParseException e) {
+            return iso;
+        }
+    }
+
     public String duration(Duration d) {
         if (d == null) return "—";
         long s = d.toSeconds();

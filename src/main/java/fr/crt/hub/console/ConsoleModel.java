@@ -7,7 +7,8 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** What every console page needs: the CSRF header htmx sends with each request, and the page path (language switch). */
 @ControllerAdvice(assignableTypes = {DashboardController.class, MessageSearchController.class, MessageDetailController.class,
-        ReplayController.class, UserAdminController.class, OpsSlotController.class, LoginController.class})
+        ReplayController.class, UserAdminController.class, RetentionPageController.class, AlertsPageController.class,
+        AuditViewerController.class, LoginController.class})
 public class ConsoleModel {
 
     @ModelAttribute("htmxHeaders")

@@ -32,8 +32,8 @@ import org.springframework.security.web.authentication.SavedRequestAwareAuthenti
  * The console's own filter chain, ordered before the stateless HTTP-Basic chain of {@code security.SecurityConfig}
  * (which keeps {@code /api}, {@code /fhir}, {@code /actuator}): form login with a session that ends after
  * {@code hub.console.session-timeout} idle, CSRF tokens on every change (htmx sends the token header), logout, and
- * the lockout of {@link LoginLockout}. Roles: ADMIN everything; OPERATOR messages, repair and routes but not users;
- * AUDITOR the audit trail only.
+ * the lockout of {@link LoginLockout}. Roles: ADMIN everything; OPERATOR messages, repair and routes, retention and
+ * alerts read only (no purge), not users nor the audit trail; AUDITOR the audit trail only.
  */
 @Configuration
 public class ConsoleSecurityConfig {
@@ -60,7 +60,7 @@ public class ConsoleSecurityConfig {
                         // the error page of a console request (404, 405...): rendered, not turned into a 401 by the API chain
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(LOGIN, "/console/assets/**", "/webjars/**").permitAll()
-                        .requestMatchers("/console/users/**", "/console/retention/**", "/console/alerts/**").hasRole(ADMIN)
+                        .requestMatchers("/console/users/**", "/console/retention/purge").hasRole(ADMIN)
                         .requestMatchers("/console/audit/**").hasAnyRole(ADMIN, AUDITOR)
                         .requestMatchers("/console", "/console/", "/console/denied").authenticated()
                         .anyRequest().hasAnyRole(ADMIN, OPERATOR))

@@ -1,5 +1,6 @@
 package fr.crt.hub.console;
 
+import fr.crt.hub.alerts.AlertStore;
 import fr.crt.hub.security.SecurityConfig;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
@@ -13,10 +14,12 @@ public class DashboardController {
 
     private final DashboardService dashboard;
     private final ConsoleProperties properties;
+    private final AlertStore alerts;
 
-    public DashboardController(DashboardService dashboard, ConsoleProperties properties) {
+    public DashboardController(DashboardService dashboard, ConsoleProperties properties, AlertStore alerts) {
         this.dashboard = dashboard;
         this.properties = properties;
+        this.alerts = alerts;
     }
 
     @GetMapping({"/console", "/console/"})
@@ -29,6 +32,7 @@ public class DashboardController {
     @GetMapping("/console/dashboard")
     public String page(Model model) {
         model.addAttribute("d", dashboard.now());
+        model.addAttribute("activeAlerts", alerts.active());
         model.addAttribute("refreshSeconds", Math.max(1, properties.refresh().toSeconds()));
         return "console/dashboard";
     }
@@ -37,6 +41,7 @@ public class DashboardController {
     @GetMapping("/console/dashboard/live")
     public String live(Model model) {
         model.addAttribute("d", dashboard.now());
+        model.addAttribute("activeAlerts", alerts.active());
         model.addAttribute("refreshSeconds", Math.max(1, properties.refresh().toSeconds()));
         return "console/dashboard :: live";
     }

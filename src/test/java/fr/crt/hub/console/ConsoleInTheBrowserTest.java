@@ -150,7 +150,7 @@ class ConsoleInTheBrowserTest extends HubTestBase {
             assertThat(after.sha256()).isEqualTo(original.sha256());
             assertThat(stats.replaysOf(original.id())).contains(copyId);
 
-            // and the same patient search now finds both: the refused original (PID-3 read) and the applied copy
+            // and the same patient search now finds both through the patient index: the refused original and the applied copy
             b.open("/console/messages");
             b.search(p.ipp());
             assertThat(b.text("result-total")).isEqualTo("2");
@@ -225,6 +225,106 @@ class ConsoleInTheBrowserTest extends HubTestBase {
             b.login(auditor, password);
             assertThat(b.byId("login-error").isDisplayed()).isTrue();
         }
+    }
+
+    /** Posts the audit form and waits for the new page (the previous one already lists recent events). */
+    private static void submitAudit(ConsoleBrowser b) {
+        WebElement before = b.byId("audit-events");
+        b.byId("audit-submit").click();
+        b.until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(before)::apply);
+    }
+
+    /** ADT^A01 from CHU-X, a partner whose INS the hub trusts: the canonical Patient carries the INS. */
+    private static String a01ChuXWithIns(String controlId, Person p) {
+        return AdtMessages.msh("GAM", "CHU-X", "ADT^A01^ADT_A01", controlId, "UNICODE UTF-8") + "\rEVN||20261125101500\r"
+                + AdtMessages.pid(p, "1.2.250.1.213.1.999.897406.1") + "\rPV1|1|I|^^^CHU-X&897406&M^O||||||||||||||||V" + controlId
+                + "^^^CHU-X&1.2.250.1.213.1.999.897406.2&ISO^VN||||||||||||||||||||||||||20261125100000\r";
+    }
+
+    @Test
+    void anAuditorFindsTheRevealInTheAuditViewerAndAnOperatorCannotPurge() throws Exception {
+        Person p = Person.of(713);
+        String controlId = unique("AUDIT-");
+        try (MllpClient c = mllp()) {
+            assertThat(ackCode(c.send(a01ChuXWithIns(controlId, p)))).isEqualTo("AA");
+        }
+        long messageId = byControlId(controlId).id();
+        await().atMost(WAIT).until(() -> store.find(messageId).orElseThrow().patientRef() != null);
+        String patientRef = store.find(messageId).orElseThrow().patientRef();
+        String operator = unique("op-");
+        String auditor = unique("aud-");
+        String password = "a-long-enough-password";
+        String reason = "admission check " + controlId;
+
+        try (ConsoleBrowser b = new ConsoleBrowser(httpPort)) {
+            // an administrator reveals the message: the AuditEvent the auditor will look for
+            b.login("admin", ADMIN_PASSWORD);
+            b.open("/console/messages/" + messageId);
+            b.byId("reveal-reason").sendKeys(reason);
+            b.byId("reveal").click();
+            b.until(d -> d.findElement(By.id("raw")).getText().contains(p.birthName()));
+            // the admin sees the purge button, and the dry-run counts per connector
+            b.open("/console/retention");
+            assertThat(b.byId("policies").getText()).contains("ehpad-les-tilleuls");
+            assertThat(b.driver.findElements(By.id("purge-submit"))).hasSize(1);
+            b.open("/console/alerts");
+            b.byId("alert-rules");
+            createUser(b, operator, password, "OPERATOR");
+            createUser(b, auditor, password, "AUDITOR");
+            b.logout();
+
+            // the auditor: only the audit page; finds the reveal by Patient id and action, by INS and user
+            b.login(auditor, password);
+            b.until(d -> d.getCurrentUrl().endsWith("/console/audit"));
+            assertThat(b.driver.findElements(By.linkText("Rétention"))).isEmpty();
+            assertThat(b.getWithSession("/console/retention").statusCode()).isEqualTo(403);
+            assertThat(b.getWithSession("/console/alerts").statusCode()).isEqualTo(403);
+            b.byId("a-patient").sendKeys(patientRef);
+            b.byId("a-subtype").sendKeys(MessageDetailController.REVEAL_SUBTYPE);
+            submitAudit(b);
+            WebElement line = b.until(d -> d.findElements(By.xpath("//table[@id='audit-events']//tr[td[@class='reason' and text()='"
+                    + reason + "']]")).stream().findFirst().orElse(null));
+            assertThat(line.getText()).contains("admin", MessageDetailController.REVEAL_SUBTYPE, patientRef, "hub-message/" + messageId);
+            assertThat(b.driver.getCurrentUrl()).endsWith("/console/audit");
+            b.screenshot("audit");
+
+            b.open("/console/audit");
+            b.byId("a-patient").sendKeys(p.nir());
+            b.byId("a-who").sendKeys("admin");
+            submitAudit(b);
+            b.until(d -> d.findElement(By.id("audit-events")).getText().contains(reason));
+            assertThat(b.driver.getCurrentUrl()).doesNotContain(p.nir());
+
+            // another person's filter does not show it; a malformed patient is refused with the field named
+            b.open("/console/audit");
+            b.byId("a-patient").sendKeys("Patient/no-such-" + controlId);
+            submitAudit(b);
+            b.byId("audit-none");
+            assertThat(b.byId("audit-events").getText()).doesNotContain(reason);
+            b.open("/console/audit");
+            b.byId("a-patient").sendKeys("<script>");
+            submitAudit(b);
+            assertThat(b.byId("audit-error").getText()).startsWith("Patient");
+            b.logout();
+
+            // the operator: retention and alerts read only, no purge button, a forged purge with the CSRF token refused
+            b.login(operator, password);
+            b.until(d -> d.getCurrentUrl().endsWith("/console/dashboard"));
+            b.byId("dashboard-alerts");
+            b.open("/console/retention");
+            assertThat(b.byId("policies").getText()).contains("ehpad-les-tilleuls");
+            assertThat(b.driver.findElements(By.id("purge-submit"))).isEmpty();
+            b.byId("purge-admin-only");
+            String token = b.csrfToken();
+            assertThat(b.postWithSession("/console/retention/purge", token).statusCode()).isEqualTo(403);
+            b.open("/console/alerts");
+            b.byId("alert-rules");
+            assertThat(b.getWithSession("/console/audit").statusCode()).isEqualTo(403);
+        }
+        // no retention purge was audited for the operator
+        assertThat(canonical.search(AuditEvent.class, SearchParameterMap.newSynchronous("subtype",
+                new TokenParam(AuditTrail.SUBTYPE_SYSTEM, "retention-purge"))))
+                .noneMatch(e -> operator.equals(e.getAgentFirstRep().getWho().getIdentifier().getValue()));
     }
 
     private static void createUser(ConsoleBrowser b, String username, String password, String role) {
