@@ -53,6 +53,7 @@ public class AccessMatrix {
     private volatile Data data;
     private volatile FileTime seen;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public AccessMatrix(AccessProperties properties) {
         this(properties.matrix());
     }
