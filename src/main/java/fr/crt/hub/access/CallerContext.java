@@ -7,7 +7,6 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import fr.crt.hub.audit.AuditRecord;
 import fr.crt.hub.audit.AuditTrail;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,7 @@ public class CallerContext {
         public final Set<String> emergencyPatients;
         /** Patients whose data this request returned (for the audit line). */
         final Set<String> seen = new LinkedHashSet<>();
-        final Map<String, List<Consent>> consentCache = new HashMap<>();
+        final Map<String, List<Consent>> consentCache = new java.util.concurrent.ConcurrentHashMap<>();
 
         Caller(CareIdentity identity, Set<String> patients, Set<String> emergencyPatients) {
             this.identity = identity;
@@ -60,12 +59,23 @@ public class CallerContext {
         }
     }
 
-    /** The caller of {@code request}, resolved on first use. */
+    /**
+     * The caller of {@code request}, resolved on first use. Kept in the request's user data and in the servlet
+     * request: HAPI runs the entries of a batch on worker threads (no Spring security context there), as
+     * sub-requests that share the servlet request, so they find the caller resolved by the outer request.
+     */
     public Caller of(RequestDetails request) {
         Object cached = request.getUserData().get(KEY);
         if (cached instanceof Caller c) return c;
+        jakarta.servlet.http.HttpServletRequest servlet =
+                request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails s ? s.getServletRequest() : null;
+        if (servlet != null && servlet.getAttribute(KEY) instanceof Caller c) {
+            request.getUserData().put(KEY, c);
+            return c;
+        }
         Caller c = resolve(request);
         request.getUserData().put(KEY, c);
+        if (servlet != null) servlet.setAttribute(KEY, c);
         return c;
     }
 

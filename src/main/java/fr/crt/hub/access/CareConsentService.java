@@ -76,13 +76,15 @@ public class CareConsentService implements IConsentService {
         return ConsentOutcome.PROCEED;
     }
 
-    /** The person a resource is about: the Patient itself, else the single owner in the Patient compartment. */
+    /**
+     * The person a resource is about: the Patient itself, else the single owner in the Patient compartment. A
+     * resource in the compartments of several persons has no single owner (null): care callers do not see it.
+     */
     String owner(IBaseResource resource) {
         if (resource instanceof Patient p) return p.getIdElement().toUnqualifiedVersionless().getValue();
         List<IIdType> owners = fhir.newTerser().getCompartmentOwnersForResource("Patient", resource, (java.util.Set<String>) null);
         if (owners.isEmpty()) return null;
         String first = owners.get(0).toUnqualifiedVersionless().getValue();
-        // A resource about several persons is shown only if every one is in reach: use the first not in reach.
         return owners.stream().map(o -> o.toUnqualifiedVersionless().getValue()).distinct().count() == 1 ? first : null;
     }
 }
