@@ -103,6 +103,7 @@ public final class FhirAccessBenchmark {
             schema.close();
             HubTestCommon.deleteRecursively(dataDir);
         }
+        System.exit(0); // the WireMock JWKS server's threads would keep this JVM alive
     }
 
     static Result run(String auth, List<String> persons, int seconds) throws Exception {
