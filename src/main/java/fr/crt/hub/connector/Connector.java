@@ -61,11 +61,19 @@ public record Connector(
      * @param sendingApplication MSH-3 values (namespace id) this partner uses
      * @param sendingFacility    MSH-4 values (namespace id) this partner uses
      * @param certificate        the client certificate this partner presents over TLS (optional)
+     * @param oauth2ClientId     OAuth2 client id of this partner's system at the hub's identity provider: a client
+     *                           credentials token carrying it ({@code client_id} or {@code azp}) acts as this partner
+     *                           on the FHIR API (optional)
      */
     public record Inbound(String transport, List<String> sendingApplication, List<String> sendingFacility,
-                          Certificate certificate) {
+                          Certificate certificate, String oauth2ClientId) {
         public Inbound(String transport, List<String> sendingApplication, List<String> sendingFacility) {
-            this(transport, sendingApplication, sendingFacility, null);
+            this(transport, sendingApplication, sendingFacility, null, null);
+        }
+
+        public Inbound(String transport, List<String> sendingApplication, List<String> sendingFacility,
+                       Certificate certificate) {
+            this(transport, sendingApplication, sendingFacility, certificate, null);
         }
     }
 

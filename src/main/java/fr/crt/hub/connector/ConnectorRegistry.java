@@ -85,6 +85,14 @@ public class ConnectorRegistry {
         return byId.values().stream().filter(c -> c.presents(presented)).findFirst();
     }
 
+    /** The partner whose connector declares this OAuth2 client id, if any. */
+    public Optional<Connector> byOAuth2ClientId(String clientId) {
+        if (clientId == null || clientId.isBlank()) return Optional.empty();
+        return byId.values().stream()
+                .filter(c -> c.inbound() != null && clientId.equals(c.inbound().oauth2ClientId()))
+                .findFirst();
+    }
+
     private static boolean contains(List<String> values, String v) {
         return values != null && v != null && values.stream().anyMatch(x -> x.equalsIgnoreCase(v.trim()));
     }

@@ -64,9 +64,11 @@ public class CanonicalWriter {
     static final String V2_EVENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0003";
 
     private final CanonicalRepository repo;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    public CanonicalWriter(CanonicalRepository repo) {
+    public CanonicalWriter(CanonicalRepository repo, org.springframework.context.ApplicationEventPublisher events) {
         this.repo = repo;
+        this.events = events;
     }
 
     /**
@@ -105,6 +107,10 @@ public class CanonicalWriter {
         if (!Boolean.TRUE.equals(out.getCreated())) {
             // Another delivery of the same message committed meanwhile: roll back ours, the retry will replay.
             throw new IllegalStateException("Message " + sourceMessageId + " applied concurrently; rolling back");
+        }
+        if (AdmissionApplied.TRIGGERS.contains(trigger)) {
+            // Same transaction: the person is never stored without the admitting structure in their care circle.
+            events.publishEvent(new AdmissionApplied(versionless(patient.getIdElement()), partner, trigger));
         }
         LOG.info("Message {} from {} applied: {} resource(s) written", sourceMessageId, partner.id(), written.size());
         return new WriteResult(versionless(patient.getIdElement()), written.ids(),

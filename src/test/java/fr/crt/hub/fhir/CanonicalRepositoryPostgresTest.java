@@ -42,6 +42,22 @@ class CanonicalRepositoryPostgresTest extends AbstractCanonicalRepositoryTest {
 
     @Autowired
     MessageStore store;
+    @Autowired
+    fr.crt.hub.access.AccessMatrix matrix;
+    @Autowired
+    fr.crt.hub.connector.ConnectorRegistry connectors;
+
+    /**
+     * The generated access-matrix test (fr.crt.hub.access.MatrixConformance) on PostgreSQL, in this class's context
+     * (no extra Spring context): one role of each sort — a physician and a nurse (tokens shaped like Pro Santé
+     * Connect), a home-help worker (structure user), an EHPAD's system (client credentials). Every role runs on H2
+     * in AccessMatrixConformanceTest.
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> accessMatrixOnPostgres() throws Exception {
+        return new fr.crt.hub.access.MatrixConformance(httpPort, admin(), matrix, connectors)
+                .run(java.util.List.of("10", "60", "home-help-worker", "ehpad"));
+    }
 
     /** The MLLP flow end to end on PostgreSQL: ANS samples applied, a duplicate acknowledged once, a bad NIR refused. */
     @Test

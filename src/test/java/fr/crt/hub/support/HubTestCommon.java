@@ -74,6 +74,11 @@ public abstract class HubTestCommon {
         r.add("hub.identity.max-retry-delay", () -> "2s");
         r.add("hub.processing.retry-delay-ms", () -> 50);
         r.add("hub.fhir.scheduling-enabled", () -> false);
+        // FHIR access: the test identity provider (WireMock-served JWKS, started once per JVM) and the shipped matrix
+        r.add("hub.access.oidc.issuer", () -> TestTokens.ISSUER);
+        r.add("hub.access.oidc.jwks-uri", TestTokens::jwksUri);
+        r.add("hub.access.oidc.audience", () -> TestTokens.AUDIENCE);
+        r.add("hub.access.matrix", () -> Path.of("mappings", "access-matrix.yaml").toAbsolutePath().toString());
         r.add("spring.datasource.url", () -> jdbcUrl);
         r.add("spring.datasource.username", () -> username);
         r.add("spring.datasource.password", () -> "");

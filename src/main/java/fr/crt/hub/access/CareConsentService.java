@@ -1,0 +1,90 @@
+package fr.crt.hub.access;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
+import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Per-resource decision for every resource HAPI is about to return — read, search page, {@code _include},
+ * {@code _revinclude}, {@code $everything}, history, transaction responses: the person must be in the caller's
+ * reach, not opposed to the caller, the resource's kind of data readable by the caller's role in the matrix, and
+ * its confidentiality label compatible with the role. Rejected resources are left out silently (never a 403 that
+ * would confirm they exist).
+ */
+public class CareConsentService implements IConsentService {
+
+    private final CallerContext callers;
+    private final AccessMatrix matrix;
+    private final FhirContext fhir;
+
+    public CareConsentService(CallerContext callers, AccessMatrix matrix, FhirContext fhir) {
+        this.callers = callers;
+        this.matrix = matrix;
+        this.fhir = fhir;
+    }
+
+    @Override
+    public ConsentOutcome startOperation(RequestDetails request, IConsentContextServices services) {
+        CallerContext.Caller caller = callers.of(request);
+        return caller.identity.unrestricted() ? ConsentOutcome.AUTHORIZED : ConsentOutcome.PROCEED;
+    }
+
+    @Override
+    public boolean shouldProcessCanSeeResource(RequestDetails request, IConsentContextServices services) {
+        return true;
+    }
+
+    @Override
+    public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+        return decide(callers.of(request), resource);
+    }
+
+    @Override
+    public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
+        return decide(callers.of(request), resource);
+    }
+
+    ConsentOutcome decide(CallerContext.Caller caller, IBaseResource resource) {
+        if (resource instanceof OperationOutcome || resource instanceof Bundle) return ConsentOutcome.PROCEED;
+        String type = fhir.getResourceType(resource);
+        CareIdentity who = caller.identity;
+        if (!who.careCaller()) {
+            return who.auditor() && "AuditEvent".equals(type) ? ConsentOutcome.PROCEED : ConsentOutcome.REJECT;
+        }
+        if (matrix.isDirectory(type)) return caller.patients.isEmpty() ? ConsentOutcome.REJECT : ConsentOutcome.PROCEED;
+        String kind = matrix.kindOf(resource);
+        if (kind == null || !matrix.allows(who.role(), kind, Access.READ)) return ConsentOutcome.REJECT;
+        String patient = owner(resource);
+        if (patient == null || !caller.patients.contains(patient)) return ConsentOutcome.REJECT;
+        if (ConsentRules.opposes(callers.consentsOf(caller, patient), who)) return ConsentOutcome.REJECT;
+        String label = resource instanceof Resource r ? ConsentRules.label(r) : null;
+        if (ConsentRules.MASKED_TO_PROFESSIONALS.equals(label)) return ConsentOutcome.REJECT;
+        if ("V".equals(label) && !matrix.mayReadVeryRestricted(who.role())) return ConsentOutcome.REJECT;
+        if ("R".equals(label) && !matrix.mayReadRestricted(who.role())) return ConsentOutcome.REJECT;
+        synchronized (caller.seen) {
+            caller.seen.add(patient);
+        }
+        return ConsentOutcome.PROCEED;
+    }
+
+    /**
+     * The person a resource is about: the Patient itself, else the single owner in the Patient compartment. A
+     * resource in the compartments of several persons has no single owner (null): care callers do not see it.
+     */
+    String owner(IBaseResource resource) {
+        if (resource instanceof Patient p) return p.getIdElement().toUnqualifiedVersionless().getValue();
+        List<IIdType> owners = fhir.newTerser().getCompartmentOwnersForResource("Patient", resource, (java.util.Set<String>) null);
+        if (owners.isEmpty()) return null;
+        String first = owners.get(0).toUnqualifiedVersionless().getValue();
+        return owners.stream().map(o -> o.toUnqualifiedVersionless().getValue()).distinct().count() == 1 ? first : null;
+    }
+}

@@ -1,0 +1,40 @@
+package fr.crt.hub.access;
+
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
+import fr.crt.hub.audit.AuditTrail;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Puts the access rules into HAPI itself, so that every path (read, search, paging, {@code _include},
+ * {@code _revinclude}, {@code $everything}, history, transactions) goes through them:
+ * {@link CareAuthorization} (compartments and operations), {@link CareSearchNarrowing} (searches reach only the
+ * caller's persons), HAPI's {@link ConsentInterceptor} with {@link CareConsentService} (per-resource decisions),
+ * and {@link FhirAccessAudit} (one AuditEvent per request).
+ */
+@Configuration(proxyBeanMethods = false)
+public class FhirAccessConfig {
+
+    /** The registered interceptors (a bean so that tests and the benchmark can see what is in force). */
+    public record FhirAccessInterceptors(CareAuthorization authorization, CareSearchNarrowing narrowing,
+                                         ConsentInterceptor consent, MatrixWriteCheck writes, FhirAccessAudit audit) {}
+
+    @Bean
+    FhirAccessInterceptors fhirAccessInterceptors(RestfulServer server, CallerContext callers, AccessMatrix matrix,
+                                                  AuditTrail auditTrail) {
+        CareConsentService consentService = new CareConsentService(callers, matrix, server.getFhirContext());
+        FhirAccessInterceptors i = new FhirAccessInterceptors(
+                new CareAuthorization(callers, matrix),
+                new CareSearchNarrowing(callers),
+                new ConsentInterceptor(consentService),
+                new MatrixWriteCheck(callers, matrix, consentService),
+                new FhirAccessAudit(callers, auditTrail));
+        server.registerInterceptor(i.audit());
+        server.registerInterceptor(i.narrowing());
+        server.registerInterceptor(i.consent());
+        server.registerInterceptor(i.authorization());
+        server.registerInterceptor(i.writes());
+        return i;
+    }
+}
