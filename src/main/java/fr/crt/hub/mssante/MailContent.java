@@ -107,6 +107,14 @@ public record MailContent(String messageId, String from, String dispositionNotif
                 fields(read(p, 256 * 1024));
                 return;
             }
+            if (ct.match("text/rfc822-headers") || ct.match("message/rfc822-headers")) {
+                // a DSN returns the headers of the bounced mail: its Message-ID is the one to update
+                String headers = new String(read(p, 256 * 1024), StandardCharsets.ISO_8859_1).replaceAll("\r?\n[ \t]+", " ");
+                for (String line : headers.split("\r?\n")) {
+                    if (line.regionMatches(true, 0, "Message-ID:", 0, 11)) report.putIfAbsent("original-message-id", line.substring(11).trim());
+                }
+                return;
+            }
             String filename = filename(p);
             boolean attachment = filename != null || Part.ATTACHMENT.equalsIgnoreCase(p.getDisposition())
                     || ct.match("application/*");

@@ -56,4 +56,24 @@ final class Mails {
     static MimeMessage parse(byte[] raw) throws Exception {
         return new MimeMessage(SESSION, new java.io.ByteArrayInputStream(raw));
     }
+
+    /** The same mail wrapped in S/MIME multipart/signed (content + an application/pkcs7-signature part, not a real signature). */
+    static MimeMessage signed(MimeMessage inner, String messageId) throws Exception {
+        MimeMessage m = new MimeMessage(SESSION);
+        m.setFrom(inner.getFrom()[0]);
+        m.setRecipients(MimeMessage.RecipientType.TO, inner.getAllRecipients());
+        m.setSubject(inner.getSubject(), "UTF-8");
+        MimeMultipart signed = new MimeMultipart("signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256");
+        MimeBodyPart content = new MimeBodyPart();
+        content.setContent((MimeMultipart) inner.getContent());
+        signed.addBodyPart(content);
+        MimeBodyPart sig = new MimeBodyPart();
+        sig.setDataHandler(new DataHandler(new ByteArrayDataSource(new byte[] {0x30, (byte) 0x82, 1, 2, 3}, "application/pkcs7-signature")));
+        sig.setFileName("smime.p7s");
+        signed.addBodyPart(sig);
+        m.setContent(signed);
+        m.saveChanges();
+        m.setHeader("Message-ID", messageId);
+        return m;
+    }
 }
