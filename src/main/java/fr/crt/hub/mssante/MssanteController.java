@@ -23,10 +23,34 @@ public class MssanteController {
 
     private final ProducerTemplate producer;
     private final MssanteAttach attach;
+    private final fr.crt.hub.store.MessageStore store;
+    private final String queueUri;
 
-    public MssanteController(ProducerTemplate producer, MssanteAttach attach) {
+    public MssanteController(ProducerTemplate producer, MssanteAttach attach, fr.crt.hub.store.MessageStore store,
+                             @org.springframework.beans.factory.annotation.Value("jms:queue:${hub.queues.mssante:hub.mssante.inbound}") String queueUri) {
         this.producer = producer;
         this.attach = attach;
+        this.store = store;
+        this.queueUri = queueUri;
+    }
+
+    /**
+     * Processes a received mail again, e.g. PATIENT_UNKNOWN once the patient exists, or DEAD_LETTER after a fix
+     * (the generic /api/messages/{id}/replay is the HL7 path and must not be used for mail).
+     */
+    @PostMapping("/messages/{id}/reprocess")
+    public ResponseEntity<Map<String, Object>> reprocess(@PathVariable long id, Authentication auth) {
+        var m = store.find(id).orElse(null);
+        if (m == null || !MssanteInbound.TRANSPORT.equals(m.transport())) {
+            return ResponseEntity.status(404).body(Map.of("error", "no received mail with this id"));
+        }
+        if (m.status() == fr.crt.hub.store.MessageStatus.PROCESSED || m.status() == fr.crt.hub.store.MessageStatus.DUPLICATE) {
+            return ResponseEntity.status(409).body(Map.of("error", "mail is " + m.status()));
+        }
+        store.markStatus(id, fr.crt.hub.store.MessageStatus.QUEUED, null);
+        store.event(id, "REPROCESS", "requested by " + auth.getName());
+        producer.sendBody(queueUri, id);
+        return ResponseEntity.accepted().body(Map.of("messageId", id, "status", "QUEUED"));
     }
 
     public record SendBody(String patientId, String documentReferenceId, String recipient, Boolean readReceipt) {}

@@ -140,6 +140,14 @@ class MssanteInboundMailTest extends HubTestBase {
         var stored = awaitStatus(id, MessageStatus.PATIENT_UNKNOWN);
         assertThat(stored.statusReason()).contains("no single Patient carries the INS").doesNotContain("299999999999999");
         assertThat(store.raw(stored.id())).isPresent();
+
+        // the patient becomes known: an operator asks for the mail to be processed again
+        Patient later = patient(repo, "299999999999999", "PROV");
+        var r = admin().postForEntity("/api/mssante/messages/" + stored.id() + "/reprocess", null, java.util.Map.class);
+        assertThat(r.getStatusCode().value()).isEqualTo(202);
+        assertThat(awaitStatus(id, MessageStatus.PROCESSED).patientRef())
+                .isEqualTo(later.getIdElement().toUnqualifiedVersionless().getValue());
+        assertThat(documentsOf(later)).hasSize(1);
     }
 
     @Test
