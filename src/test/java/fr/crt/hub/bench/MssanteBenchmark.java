@@ -64,7 +64,7 @@ public final class MssanteBenchmark {
         HubProcess hub = new HubProcess(schema, dataDir, "512m", MssanteTestMail.hubArgs(dataDir.resolve("certs"), address));
         Path log = PROJECT.resolve("target").resolve("bench-mss-hub-" + run + ".log");
         try {
-            hub.start(log, Duration.ofSeconds(120));
+            hub.start(log, Duration.ofSeconds(300));   // start-up under load can pass two minutes
             post(hub, "/fhir/Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:" + OID + "\",\"value\":\""
                     + INS + "\"}]}");
             Session session = Session.getInstance(new Properties());
@@ -107,6 +107,7 @@ public final class MssanteBenchmark {
                 hub.kill();
             } finally {
                 schema.close();
+                MssanteTestMail.server().stop();   // its threads would keep this JVM alive
             }
         }
     }
