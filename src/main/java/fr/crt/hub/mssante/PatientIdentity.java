@@ -1,13 +1,12 @@
 package fr.crt.hub.mssante;
 
 import fr.crt.hub.fhir.CanonicalRepository;
+import fr.crt.hub.identity.IdentityFhir;
 import fr.crt.hub.identity.InsProperties;
 import fr.crt.hub.xdm.Cx;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Component;
@@ -22,11 +21,7 @@ public class PatientIdentity {
     static final String OID_INS_NIR = "1.2.250.1.213.1.4.8";
     static final String OID_INS_NIA = "1.2.250.1.213.1.4.9";
     static final Set<String> TEST_OIDS = Set.of("1.2.250.1.213.1.4.10", "1.2.250.1.213.1.4.11");
-    static final String EXT_IDENTITY_RELIABILITY = "https://hl7.fr/ig/fhir/core/StructureDefinition/fr-core-identity-reliability";
-    /** Statuses that make an identity qualified: VALI (fr-core-cs-v2-0445, PAM-FR) and QUAL (Référentiel INS). */
-    static final Set<String> QUALIFIED = Set.of("VALI", "QUAL");
-    /** Statuses that forbid relying on the identity, next to any other. */
-    static final Set<String> FORBIDDING = Set.of("DOUT", "FICT", "USUR", "INVA", "DESA", "CACH", "ANOM", "COLV", "DOUA");
+    static final String EXT_IDENTITY_RELIABILITY = IdentityFhir.EXT_IDENTITY_RELIABILITY;
 
     private final CanonicalRepository repo;
     private final InsProperties ins;
@@ -58,17 +53,14 @@ public class PatientIdentity {
                 .findFirst();
     }
 
-    /** Qualified: carries an INS, has an identity status VALI or QUAL and none that forbids relying on it. */
+    /**
+     * Qualified (DESIGN rule 3): carries an INS, has the status QUAL (RNIV, written by identity vigilance) or VALI (what
+     * PAM-FR partners send in PID-32 with an INS; the dui mapper keeps an INS only then), and no attribute (douteuse,
+     * fictive…) forbidding it. Read with {@link IdentityFhir}, the identity capability's own reading of FR Core.
+     */
     public boolean qualified(Patient p) {
-        if (insOf(p).isEmpty()) return false;
-        boolean qualified = false;
-        for (Extension e : p.getExtensionsByUrl(EXT_IDENTITY_RELIABILITY)) {
-            Extension status = e.getExtensionByUrl("identityStatus");
-            if (status != null && status.getValue() instanceof Coding c) {
-                if (FORBIDDING.contains(c.getCode())) return false;
-                if (QUALIFIED.contains(c.getCode())) qualified = true;
-            }
-        }
-        return qualified;
+        if (IdentityFhir.insIdentifiers(p).isEmpty() || IdentityFhir.insForbidden(p)) return false;
+        java.util.Set<String> statuses = IdentityFhir.statuses(p);
+        return statuses.contains(IdentityFhir.QUAL) || statuses.contains(IdentityFhir.VALI);
     }
 }
