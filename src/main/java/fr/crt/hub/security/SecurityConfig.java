@@ -37,6 +37,7 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/identities/**", "/api/identity-tasks/**")
                         .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/api/care-teams/**").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers(HttpMethod.POST, "/api/mssante/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/api/**", "/fhir/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

@@ -13,5 +13,19 @@ public enum MessageStatus {
     /** Refused at the door (AR/AE): unknown sender, unparseable, invalid field; kept for repair and replay. */
     REJECTED,
     /** Same partner, control id and content as an earlier message: acknowledged, not processed again. */
-    DUPLICATE
+    DUPLICATE,
+    /** Mail kept with documents but nothing saying whose they are (no XDM): a person attaches them to a patient. */
+    AWAITING_ATTACHMENT,
+    /** Documents for an INS no Patient of the hub carries: kept, applied by a replay once the patient exists. */
+    PATIENT_UNKNOWN,
+    /** Outbound message not sent, waiting for a condition (e.g. a qualified INS); the reason says which. */
+    HELD,
+    /** Outbound message handed to the mail server. */
+    SENT,
+    /** Outbound message reported delivered (DSN). */
+    DELIVERED,
+    /** Outbound message reported read or processed by the recipient (MDN). */
+    READ,
+    /** Outbound message reported undeliverable (DSN failed) or refused by the recipient (error MDN). */
+    BOUNCED
 }

@@ -49,7 +49,7 @@ public class MessageStore {
      * {@link MessageStatus#DUPLICATE} of the first one instead, so that nothing is processed twice.
      */
     public Stored store(IncomingMessage m) {
-        return store(m, List.of());
+        return store(m, List.of(), true);
     }
 
     /**
@@ -57,17 +57,29 @@ public class MessageStore {
      * one transaction (one insert and one batch insert), so a stored message is always findable by patient.
      */
     public Stored store(IncomingMessage m, Collection<String> patientKeys) {
+        return store(m, patientKeys, true);
+    }
+
+    /**
+     * Stores a message whose idempotency key alone identifies it, whatever its bytes (a mail's Message-ID: the same
+     * mail read twice from the server, or delivered twice, is a {@link MessageStatus#DUPLICATE}).
+     */
+    public Stored storeByKey(IncomingMessage m) {
+        return store(m, List.of(), false);
+    }
+
+    private Stored store(IncomingMessage m, Collection<String> patientKeys, boolean keyIncludesContent) {
         String sha = sha256(m.raw());
         // Same partner and control id but other content is a new message (senders do reuse control ids).
-        String key = m.idempotencyKey() == null ? null : m.idempotencyKey() + "|" + sha;
+        String key = m.idempotencyKey() == null ? null : keyIncludesContent ? m.idempotencyKey() + "|" + sha : m.idempotencyKey();
         try {
             return new Stored(insertWithKeys(m, sha, m.status(), m.statusReason(), key, null, patientKeys), null);
         } catch (DuplicateKeyException e) {
             // the failed transaction was rolled back whole (PostgreSQL aborts it at the first error): start again
             Long original = jdbc.query("SELECT id FROM hub_message WHERE idempotency_key = ?",
                     rs -> rs.next() ? rs.getLong(1) : null, key);
-            long id = insertWithKeys(m, sha, MessageStatus.DUPLICATE,
-                    "same partner, control id and content as message " + original, null, original, patientKeys);
+            long id = insertWithKeys(m, sha, MessageStatus.DUPLICATE, (keyIncludesContent ? "same partner, control id and content"
+                    : "same idempotency key") + " as message " + original, null, original, patientKeys);
             return new Stored(id, original);
         }
     }
@@ -225,10 +237,27 @@ public class MessageStore {
                 args.toArray());
     }
 
-    /** Messages acknowledged but not yet processed, e.g. after a crash between store and queue: to be re-queued. */
+    /**
+     * HL7 messages acknowledged but not yet processed, e.g. after a crash between store and queue: to be re-queued.
+     * Mail ({@code mssante*} transports) has its own queue and recovery ({@link #pendingIds(String, Instant, long, int)}).
+     */
     public List<Long> pendingIds(Instant receivedBefore, long afterId, int limit) {
         return jdbc.queryForList("SELECT id FROM hub_message WHERE status IN ('QUEUED','RETRYING') AND received_at < ?"
-                + " AND id > ? ORDER BY id LIMIT ?", Long.class, Timestamp.from(receivedBefore), afterId, limit);
+                + " AND transport NOT LIKE 'mssante%' AND id > ? ORDER BY id LIMIT ?", Long.class, Timestamp.from(receivedBefore),
+                afterId, limit);
+    }
+
+    /** Messages of one transport stored but not yet processed (QUEUED or RETRYING), oldest first. */
+    public List<Long> pendingIds(String transport, Instant receivedBefore, long afterId, int limit) {
+        return jdbc.queryForList("SELECT id FROM hub_message WHERE status IN ('QUEUED','RETRYING') AND transport = ?"
+                + " AND received_at < ? AND id > ? ORDER BY id LIMIT ?", Long.class, transport, Timestamp.from(receivedBefore),
+                afterId, limit);
+    }
+
+    /** The first (non-duplicate) message of a transport with this control id, e.g. a sent mail by its Message-ID. */
+    public Optional<StoredMessage> findByControlId(String transport, String controlId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM hub_message WHERE transport = ? AND control_id = ? AND status <> 'DUPLICATE'"
+                + " ORDER BY id LIMIT 1", ROW, transport, controlId).stream().findFirst();
     }
 
     public long countByStatus(MessageStatus status) {

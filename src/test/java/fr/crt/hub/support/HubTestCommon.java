@@ -89,6 +89,8 @@ public abstract class HubTestCommon {
         r.add("hub.alerts.rules-file", () -> Path.of("src/test/resources/alerts/alert-rules-test.yaml").toAbsolutePath().toString());
         r.add("hub.alerts.initial-delay", () -> "24h");
         r.add("hub.retention.cron", () -> "-");
+        // MSSanté operator: GreenMail IMAPS/SMTPS (one for the JVM, own ports), server certificate from the same PKI
+        MssanteTestMail.register(r);
     }
 
     public static final String ALERT_MAIL_TO = "astreinte-technique@crt.test";

@@ -1,0 +1,93 @@
+package fr.crt.hub.mssante;
+
+import fr.crt.hub.store.IncomingMessage;
+import fr.crt.hub.store.MessageStatus;
+import fr.crt.hub.store.MessageStore;
+import fr.crt.hub.store.StoredMessage;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.mail.MailMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * First step of {@code routes/mssante-inbound.yaml}: stores the mail's raw bytes (the .eml) in the message store,
+ * committed, before the route ends, because only a completed exchange lets camel-mail flag the mail SEEN on the
+ * server (the consumer polls with {@code peek=true}). A hub that dies in between reads the mail again; its
+ * Message-ID is the idempotency key, so the second copy is stored as a DUPLICATE and never processed twice.
+ */
+@Component("mssanteInbound")
+public class MssanteInbound {
+
+    public static final String TRANSPORT = "mssante";
+    public static final String TRANSPORT_OUT = "mssante-out";
+    private static final Logger log = LoggerFactory.getLogger(MssanteInbound.class);
+
+    private final MessageStore store;
+
+    public MssanteInbound(MessageStore store) {
+        this.store = store;
+    }
+
+    /** Body out: the id to queue; property {@code hubEnqueue} says whether to queue it. */
+    public void receive(Exchange exchange) throws MessagingException, IOException {
+        String mailbox = exchange.getProperty("mssanteMailbox", String.class);
+        Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(Math.max(1024, mail.getSize()));
+        mail.writeTo(raw);
+        store(exchange, mailbox, raw.toByteArray(), header(mail, "Message-ID"), sender(mail));
+    }
+
+    void store(Exchange exchange, String mailbox, byte[] raw, String messageId, String from) {
+        String key = TRANSPORT + "|" + mailbox + "|" + (messageId != null ? messageId : "sha256:" + MessageStore.sha256(raw));
+        MessageStore.Stored s = store.storeByKey(new IncomingMessage(truncate(from, 64), mailbox, TRANSPORT, Instant.now(),
+                messageId, "MAIL", null, null, raw, MessageStatus.QUEUED, null, null, null, key, null));
+        if (s.duplicate()) {
+            store.event(s.id(), "RECEIVED", "mail read again from " + mailbox + ": duplicate of message " + s.duplicateOf());
+            StoredMessage original = store.find(s.duplicateOf()).orElse(null);
+            boolean pending = original != null
+                    && (original.status() == MessageStatus.QUEUED || original.status() == MessageStatus.RETRYING);
+            exchange.setProperty("hubEnqueue", pending);
+            exchange.getIn().setBody(s.duplicateOf());
+            log.info("mail message {} from mailbox {} is a duplicate of {}{}", s.id(), mailbox, s.duplicateOf(),
+                    pending ? " (still pending: queued again)" : "");
+            return;
+        }
+        store.event(s.id(), "RECEIVED", "mail from mailbox " + mailbox + ", " + raw.length + " bytes");
+        exchange.setProperty("hubEnqueue", true);
+        exchange.getIn().setBody(s.id());
+        log.info("mail message {} stored from mailbox {} ({} bytes)", s.id(), mailbox, raw.length);
+    }
+
+    /** Queue unreachable after the store: the mail stays QUEUED (recovered at start) and is not flagged SEEN either. */
+    public void queued(Exchange exchange) {
+        Long id = exchange.getIn().getBody(Long.class);
+        if (id != null) store.event(id, "QUEUED", "queued for processing");
+    }
+
+    private static String header(Message m, String name) throws MessagingException {
+        String[] v = m.getHeader(name);
+        return v == null || v.length == 0 ? null : v[0].trim();
+    }
+
+    private static String sender(Message m) {
+        try {
+            var from = m.getFrom();
+            return from == null || from.length == 0 ? null
+                    : from[0] instanceof InternetAddress ia ? ia.getAddress().toLowerCase(Locale.ROOT) : from[0].toString();
+        } catch (MessagingException e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

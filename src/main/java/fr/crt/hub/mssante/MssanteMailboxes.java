@@ -1,0 +1,191 @@
+package fr.crt.hub.mssante;
+
+import fr.crt.hub.connector.ConnectorRegistry;
+import fr.crt.hub.pki.DevPkiBootstrap;
+import fr.crt.hub.pki.PkiProperties;
+import fr.crt.hub.pki.ReloadingKeyManager;
+import fr.crt.hub.pki.RevocationCheckingTrustManager;
+import jakarta.mail.Session;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * The CRT's MSSanté mailboxes (connector files {@code kind: mssante}): one TLS mail session each, with the
+ * application-mailbox client certificate and the PKI's truststore and CRLs, and one inbound route each, made from
+ * the template of {@code routes/mssante-inbound.yaml} once the hub is up. An unreachable server only makes the
+ * poll fail and retry (camel-mail logs it); the hub keeps running.
+ */
+@Component
+public class MssanteMailboxes {
+
+    private static final Logger log = LoggerFactory.getLogger(MssanteMailboxes.class);
+    public static final String KIND = "mssante";
+    public static final String INBOUND_TEMPLATE = "mssante-inbound";
+
+    private final ConnectorRegistry connectors;
+    private final Environment env;
+    private final PkiProperties pki;
+    private final CamelContext camel;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    /** @param bootstrap only there so that the development PKI exists before keystores are read */
+    public MssanteMailboxes(ConnectorRegistry connectors, Environment env, PkiProperties pki, CamelContext camel,
+                            DevPkiBootstrap bootstrap) {
+        this.connectors = connectors;
+        this.env = env;
+        this.pki = pki;
+        this.camel = camel;
+    }
+
+    public List<MailboxSettings> all() {
+        List<MailboxSettings> out = new ArrayList<>();
+        for (MssanteMailbox m : connectors.services(KIND, MssanteMailbox.class)) out.add(resolve(m));
+        return out;
+    }
+
+    public Optional<MailboxSettings> byId(String id) {
+        return all().stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    /** The mailbox outbound mail leaves from: the first enabled one. */
+    public Optional<MailboxSettings> sender() {
+        return all().stream().filter(MailboxSettings::enabled).findFirst();
+    }
+
+    /** The TLS mail session of a mailbox (built once, bound in the Camel registry under {@link MailboxSettings#sessionBean()}). */
+    public Session session(MailboxSettings m) {
+        return sessions.computeIfAbsent(m.id(), id -> {
+            Session s = Session.getInstance(properties(m, socketFactory(m)));
+            camel.getRegistry().bind(m.sessionBean(), Session.class, s);
+            return s;
+        });
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void startInboundRoutes() {
+        if (!Boolean.parseBoolean(env.getProperty("hub.mssante.enabled", "true"))) {
+            log.info("MSSanté disabled (hub.mssante.enabled=false)");
+            return;
+        }
+        for (MailboxSettings m : all()) {
+            if (!m.enabled()) continue;
+            try {
+                session(m);
+                TemplatedRouteBuilder.builder(camel, INBOUND_TEMPLATE)
+                        .routeId("mssante-inbound-" + m.id())
+                        .parameter("mailbox", m.id())
+                        .parameter("protocol", m.imap().protocol("imap"))
+                        .parameter("host", m.imap().host())
+                        .parameter("port", Integer.toString(m.imap().port()))
+                        .parameter("folder", m.folder())
+                        .parameter("session", "#" + m.sessionBean())
+                        .parameter("login", m.login())
+                        .parameter("password", m.password())
+                        .parameter("delay", Long.toString(m.pollMillis()))
+                        .add();
+                log.info("MSSanté mailbox {} polled every {} ms on {}:{} ({})", m.id(), m.pollMillis(), m.imap().host(),
+                        m.imap().port(), m.imap().implicitTls() ? "implicit TLS" : "STARTTLS");
+            } catch (Exception e) {
+                log.error("MSSanté mailbox {} not started: {}", m.id(), e.getMessage());
+            }
+        }
+    }
+
+    MailboxSettings resolve(MssanteMailbox m) {
+        String address = required(m, "address", m.address());
+        return new MailboxSettings(m.id(), address, orDefault(m.login(), ""), orDefault(m.password(), ""),
+                orDefault(m.certificate(), "mssante"), server(m, "imap", m.imap()), server(m, "smtp", m.smtp()),
+                orDefault(m.folder(), "INBOX"), Long.parseLong(orDefault(m.pollInterval(), "30000")),
+                m.tlsProtocols() == null || m.tlsProtocols().isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : tls(m.tlsProtocols()),
+                Boolean.parseBoolean(orDefault(m.enabled(), "true")));
+    }
+
+    private MailboxSettings.Server server(MssanteMailbox m, String what, MssanteMailbox.Endpoint e) {
+        if (e == null) throw new IllegalArgumentException("connector " + m.id() + ": " + what + " is required");
+        String security = orDefault(e.security(), "TLS").toUpperCase(Locale.ROOT);
+        if (!security.equals("TLS") && !security.equals("STARTTLS")) {
+            throw new IllegalArgumentException("connector " + m.id() + ": " + what + ".security must be TLS or STARTTLS");
+        }
+        return new MailboxSettings.Server(required(m, what + ".host", e.host()), Integer.parseInt(required(m, what + ".port", e.port())),
+                security.equals("TLS"));
+    }
+
+    private static List<String> tls(List<String> protocols) {
+        for (String p : protocols) {
+            if (!p.equals("TLSv1.2") && !p.equals("TLSv1.3")) throw new IllegalArgumentException("TLS protocol refused: " + p);
+        }
+        return protocols;
+    }
+
+    private String required(MssanteMailbox m, String field, String value) {
+        String v = value == null ? null : env.resolveRequiredPlaceholders(value).trim();
+        if (v == null || v.isEmpty()) throw new IllegalArgumentException("connector " + m.id() + ": " + field + " is required");
+        return v;
+    }
+
+    private String orDefault(String value, String def) {
+        if (value == null) return def;
+        String v = env.resolveRequiredPlaceholders(value).trim();
+        return v.isEmpty() ? def : v;
+    }
+
+    private SSLSocketFactory socketFactory(MailboxSettings m) {
+        try {
+            char[] password = pki.password().toCharArray();
+            KeyManager keys = new ReloadingKeyManager(pki.dir().resolve(m.certificate() + ".p12"), password);
+            TrustManager trust = new RevocationCheckingTrustManager(pki.dir(), password);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+            return ctx.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("MSSanté TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** jakarta.mail properties: TLS only (implicit or required STARTTLS), server name checked, bounded timeouts. */
+    static Properties properties(MailboxSettings m, SSLSocketFactory factory) {
+        Properties p = new Properties();
+        String protocols = String.join(" ", m.tlsProtocols());
+        for (String proto : List.of("imap", "imaps", "smtp", "smtps")) {
+            String k = "mail." + proto + ".";
+            p.put(k + "ssl.socketFactory", factory);
+            p.put(k + "ssl.protocols", protocols);
+            p.put(k + "ssl.checkserveridentity", "true");
+            p.put(k + "connectiontimeout", "10000");
+            p.put(k + "timeout", "60000");
+            p.put(k + "writetimeout", "60000");
+            // One FETCH per mail instead of 16 kB chunks: a 1.4 MB mail is one round trip, not ninety.
+            p.put(k + "partialfetch", "false");
+            if (proto.endsWith("s")) {
+                p.put(k + "ssl.enable", "true");
+            } else {
+                p.put(k + "starttls.enable", "true");
+                p.put(k + "starttls.required", "true");
+            }
+        }
+        p.put("mail.smtp.auth", Boolean.toString(!m.password().isEmpty()));
+        p.put("mail.smtps.auth", Boolean.toString(!m.password().isEmpty()));
+        p.put("mail.smtp.from", m.address());
+        p.put("mail.smtps.from", m.address());
+        p.put("mail.mime.address.strict", "false");
+        return p;
+    }
+}

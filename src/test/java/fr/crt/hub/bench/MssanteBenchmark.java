@@ -1,0 +1,173 @@
+package fr.crt.hub.bench;
+
+import fr.crt.hub.support.HubProcess;
+import fr.crt.hub.support.MssanteTestMail;
+import fr.crt.hub.support.PgSchema;
+import fr.crt.hub.xdm.Code;
+import fr.crt.hub.xdm.XdmDocumentEntry;
+import fr.crt.hub.xdm.XdmPackageWriter;
+import fr.crt.hub.xdm.XdmSubmissionSet;
+import jakarta.activation.DataHandler;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * MSSanté inbound benchmark: mails each carrying a 1 MB PDF inside an IHE_XDM.ZIP are put in the CRT mailbox
+ * (GreenMail, IMAPS) and read by the packaged hub (separate process, {@code -Xmx512m}, PostgreSQL): mails processed
+ * per minute, from the first delivery to the last DocumentReference, and the hub's peak heap (actuator
+ * {@code jvm.memory.used}, area heap, sampled every 200 ms). Target: 600 mails/min.
+ *
+ * <p>Run: {@code ./mvnw -q -Pbench verify} (runs after MllpBenchmark). Parameters: {@code bench.mails} (600),
+ * {@code bench.pdf-bytes} (1048576), {@code bench.mail-timeout-s} (600). Output carries counts, rates and sizes only.
+ */
+public final class MssanteBenchmark {
+
+    private static final int MAILS = Integer.getInteger("bench.mails", 600);
+    private static final int PDF_BYTES = Integer.getInteger("bench.pdf-bytes", 1 << 20);
+    private static final int TIMEOUT_S = Integer.getInteger("bench.mail-timeout-s", 600);
+    private static final Path PROJECT = Path.of(System.getProperty("hub.project.dir", "")).toAbsolutePath();
+    private static final String INS = "279035121518989";
+    private static final String OID = "1.2.250.1.213.1.4.10";
+
+    private MssanteBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        System.out.printf("MSSanté benchmark: mails=%d pdf=%d bytes cpus=%d%n", MAILS, PDF_BYTES, Runtime.getRuntime().availableProcessors());
+        Path dataDir = Files.createTempDirectory("crt-hub-mss-bench-");
+        PgSchema schema = PgSchema.create("mssbench_");
+        String address = "crt-bench-" + run + "@crt-dev.mssante.fr";
+        HubProcess hub = new HubProcess(schema, dataDir, "512m", MssanteTestMail.hubArgs(dataDir.resolve("certs"), address));
+        Path log = PROJECT.resolve("target").resolve("bench-mss-hub-" + run + ".log");
+        try {
+            hub.start(log, Duration.ofSeconds(300));   // start-up under load can pass two minutes
+            post(hub, "/fhir/Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:" + OID + "\",\"value\":\""
+                    + INS + "\"}]}");
+            Session session = Session.getInstance(new Properties());
+            Random random = new Random(7);
+            AtomicLong peakHeap = new AtomicLong();
+            Thread sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        peakHeap.accumulateAndGet(heapUsed(hub), Math::max);
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception ignored) {
+                        // a missed sample
+                    }
+                }
+            });
+            sampler.setDaemon(true);
+            sampler.start();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < MAILS; i++) {
+                byte[] pdf = new byte[PDF_BYTES];
+                random.nextBytes(pdf);
+                System.arraycopy("%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII), 0, pdf, 0, 9);
+                MssanteTestMail.mailbox(address).deliver(mail(session, address, xdm(pdf, "1.2.250.1.999.8." + Math.abs(run.hashCode()) + "." + i)));
+            }
+            long delivered = System.nanoTime();
+            long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_S).toNanos();
+            long processed = 0;
+            while (System.nanoTime() < deadline && (processed = processed(schema)) < MAILS) Thread.sleep(200);
+            long t1 = System.nanoTime();
+            sampler.interrupt();
+            double minutes = (t1 - t0) / 60e9;
+            System.out.printf("delivered %d mails into the mailbox in %.1f s%n", MAILS, (delivered - t0) / 1e9);
+            System.out.printf("processed %d/%d mails in %.1f s: %.0f mails/min (target 600), hub peak heap %d MB of 512 MB%n",
+                    processed, MAILS, (t1 - t0) / 1e9, processed / minutes, peakHeap.get() >> 20);
+            System.out.printf("store: %s, DocumentReferences %d%n", hub.statusCounts(), hub.fhirCount("DocumentReference"));
+        } finally {
+            try {
+                hub.kill();
+            } finally {
+                schema.close();
+                MssanteTestMail.server().stop();   // its threads would keep this JVM alive
+            }
+        }
+    }
+
+    static byte[] xdm(byte[] pdf, String uniqueId) {
+        String cx = INS + "^^^&" + OID + "&ISO^NH";
+        XdmDocumentEntry e = new XdmDocumentEntry("urn:uuid:" + UUID.randomUUID(), uniqueId, "application/pdf", null, null, null,
+                "Compte rendu", "20251125120000", "fr-FR", cx, null, List.of(), List.of(), new Code("10", "1.2.250.1.213.1.1.4.1", null),
+                new Code("11490-0", "2.16.840.1.113883.6.1", null), new Code("urn:ihe:iti:xds-sd:pdf:2008", "1.3.6.1.4.1.19376.1.2.3", null),
+                List.of(new Code("N", "2.16.840.1.113883.5.25", null)), null, null, pdf);
+        XdmSubmissionSet ss = new XdmSubmissionSet("urn:uuid:" + UUID.randomUUID(), uniqueId + ".1", "1.2.250.1.999.8", cx,
+                "20251125120000", null, new Code("11490-0", "2.16.840.1.113883.6.1", null), List.of(), List.of(), List.of());
+        return new XdmPackageWriter("benchmark").write(ss, List.of(e));
+    }
+
+    static MimeMessage mail(Session session, String to, byte[] zip) throws Exception {
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(new InternetAddress("dr.martin@test.mssante.fr"));
+        m.setRecipients(MimeMessage.RecipientType.TO, InternetAddress.parse(to));
+        m.setSubject("benchmark");
+        MimeMultipart mp = new MimeMultipart();
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText("benchmark");
+        mp.addBodyPart(text);
+        MimeBodyPart a = new MimeBodyPart();
+        a.setDataHandler(new DataHandler(new ByteArrayDataSource(zip, "application/zip")));
+        a.setFileName("IHE_XDM.ZIP");
+        mp.addBodyPart(a);
+        m.setContent(mp);
+        m.saveChanges();
+        return m;
+    }
+
+    private static long processed(PgSchema schema) throws Exception {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM hub_message WHERE transport = 'mssante' AND status = 'PROCESSED'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static final Pattern VALUE = Pattern.compile("\"value\"\\s*:\\s*([0-9.E+]+)");
+
+    private static long heapUsed(HubProcess hub) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request(hub, "/actuator/metrics/jvm.memory.used?tag=area:heap").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher m = VALUE.matcher(r.body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static void post(HubProcess hub, String path, String json) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(request(hub, path).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) throw new IllegalStateException(path + " -> " + r.statusCode());
+    }
+
+    private static HttpRequest.Builder request(HubProcess hub, String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.httpPort() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("admin:" + HubProcess.ADMIN_PASSWORD)
+                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
+}

@@ -1,0 +1,78 @@
+package fr.crt.hub.support;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import fr.crt.hub.pki.TestPki;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The MSSanté operator of the test hubs: one GreenMail (IMAPS and SMTPS, TLS only; not the alert SMTP of
+ * {@link HubTestCommon#smtp()}) for the JVM. Its server certificate is the {@code hub-server} certificate of the
+ * shared test PKI ({@link InsiWireMock#pkiDir()}), which every test hub starts with, so the hub's mailbox connector
+ * trusts it through the hub's own truststore. Each hub gets its own mailbox on the server.
+ */
+public final class MssanteTestMail {
+
+    public static final String PASSWORD = "mssante-test-password";
+    private static final AtomicInteger HUBS = new AtomicInteger();
+    private static GreenMail greenMail;
+
+    private MssanteTestMail() {}
+
+    /** Starts the server (once) and registers the mailbox properties of one hub (its PKI folder is a copy of the shared one). */
+    static synchronized void register(DynamicPropertyRegistry r) {
+        start();
+        String address = "crt-hub-" + HUBS.incrementAndGet() + "@crt-dev.mssante.fr";
+        greenMail.setUser(address, address, PASSWORD);
+        r.add("hub.mssante.address", () -> address);
+        r.add("hub.mssante.login", () -> address);
+        r.add("hub.mssante.password", () -> PASSWORD);
+        r.add("hub.mssante.imap-host", () -> "localhost");
+        r.add("hub.mssante.smtp-host", () -> "localhost");
+        r.add("hub.mssante.imap-port", () -> greenMail.getImaps().getPort());
+        r.add("hub.mssante.smtp-port", () -> greenMail.getSmtps().getPort());
+        r.add("hub.mssante.poll-ms", () -> 200);
+    }
+
+    /**
+     * For a hub run as a separate process ({@link HubProcess}): copies the shared PKI into {@code hubPkiDir}, opens a
+     * mailbox, and returns the command-line arguments pointing the hub's mailbox connector at it.
+     */
+    public static synchronized List<String> hubArgs(Path hubPkiDir, String address) {
+        start();
+        InsiWireMock.copyPkiTo(hubPkiDir);
+        greenMail.setUser(address, address, PASSWORD);
+        return List.of("--hub.mssante.address=" + address, "--hub.mssante.login=" + address,
+                "--hub.mssante.password=" + PASSWORD, "--hub.mssante.imap-host=localhost", "--hub.mssante.smtp-host=localhost",
+                "--hub.mssante.imap-port=" + greenMail.getImaps().getPort(), "--hub.mssante.smtp-port=" + greenMail.getSmtps().getPort(),
+                "--hub.mssante.poll-ms=100");
+    }
+
+    public static synchronized GreenMail server() {
+        start();
+        return greenMail;
+    }
+
+    /** The mailbox of a hub (the address its connector reads). */
+    public static GreenMailUser mailbox(String address) {
+        return greenMail.getUserManager().getUser(address);
+    }
+
+    private static void start() {
+        if (greenMail != null) return;
+        Path pki = InsiWireMock.pkiDir();
+        // GreenMail reads its TLS keystore from these properties once per JVM (DummySSLServerSocketFactory).
+        System.setProperty("greenmail.tls.keystore.file", TestPki.keystore(pki, TestPki.HUB_SERVER).toString());
+        System.setProperty("greenmail.tls.keystore.password", new String(TestPki.PASSWORD));
+        System.setProperty("greenmail.tls.key.password", new String(TestPki.PASSWORD));
+        greenMail = new GreenMail(new ServerSetup[] {
+            new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAPS),
+            new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)});
+        greenMail.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(greenMail::stop));
+    }
+}
