@@ -85,8 +85,9 @@ public class MessagesController {
                 .orElse(ResponseEntity.notFound().build());
     }
 
-    @org.springframework.web.bind.annotation.ExceptionHandler(AdtReplayService.RawContentPurgedException.class)
-    public ResponseEntity<Map<String, Object>> purged(AdtReplayService.RawContentPurgedException e) {
+    @org.springframework.web.bind.annotation.ExceptionHandler({AdtReplayService.RawContentPurgedException.class,
+            AdtReplayService.NotAnHl7MessageException.class})
+    public ResponseEntity<Map<String, Object>> notReplayable(IllegalStateException e) {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
     }
 

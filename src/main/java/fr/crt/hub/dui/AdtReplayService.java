@@ -66,6 +66,10 @@ public class AdtReplayService {
     public Optional<ReplayResult> replay(long id, byte[] editedRaw) {
         Optional<StoredMessage> original = store.find(id);
         if (original.isEmpty()) return Optional.empty();
+        if (original.get().transport() != null && original.get().transport().startsWith("mssante")) {
+            // a mail is not an HL7 message: it would be refused as garbage and its copy stored for nothing
+            throw new NotAnHl7MessageException(id);
+        }
         byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow(() -> new RawContentPurgedException(id));
         InboundVerdict v = inspector.inspect(raw);
         String partnerId = v.partner() == null ? null : v.partner().id();
@@ -120,6 +124,14 @@ public class AdtReplayService {
 
     public Optional<ReplayJob> job(String id) {
         return Optional.ofNullable(jobs.get(id));
+    }
+
+    /** A replay asked for a stored mail: mails are reprocessed through {@code /api/mssante/messages/{id}/reprocess}. */
+    public static final class NotAnHl7MessageException extends IllegalStateException {
+        public NotAnHl7MessageException(long id) {
+            super("message " + id + " is an MSSanté mail, not an HL7 message: reprocess it with POST /api/mssante/messages/"
+                    + id + "/reprocess");
+        }
     }
 
     /** A replay asked for a message whose raw copy the retention job has purged: nothing to replay. */

@@ -19,6 +19,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Patient;
@@ -157,6 +158,10 @@ class MssanteInboundMailTest extends HubTestBase {
                 "%PDF-1.4 test".getBytes()));
         var stored = awaitStatus(id, MessageStatus.AWAITING_ATTACHMENT);
         assertThat(stored.statusReason()).contains("to be attached to a patient by a person");
+        // a mail is not replayed as if it were HL7: the HL7 replay refuses it and names the mail reprocess instead
+        var replay = admin().postForEntity("/api/messages/" + stored.id() + "/replay", null, Map.class);
+        assertThat(replay.getStatusCode().value()).isEqualTo(409);
+        assertThat((String) replay.getBody().get("error")).contains("/reprocess");
     }
 
     private static Optional<MimeMessage> receivedBy(String address, String originalId) throws Exception {
