@@ -106,9 +106,10 @@ public class CallerContext {
         String patientRef = id.toUnqualifiedVersionless().getValue();
         try {
             Instant until = emergency.open(identity, patientRef, reason);
-            audit.record(new AuditRecord("E", "emergency-access", identity.who(), identity.role(), patientRef, null,
-                    AuditRecord.Outcome.SUCCESS, "reason: " + reason.strip() + "; until " + until));
-            log.warn("Emergency access opened by {} ({}) to {} until {}", identity.who(), identity.role(), patientRef, until);
+            String audited = audit.record(new AuditRecord("E", "emergency-access", identity.who(), identity.role(),
+                    patientRef, null, AuditRecord.Outcome.SUCCESS, "reason: " + reason.strip() + "; until " + until));
+            // the professional's RPPS and the reason stay in the AuditEvent (auditors only)
+            log.warn("Emergency access opened, role {}, until {} ({})", identity.role(), until, audited);
         } catch (IllegalStateException | IllegalArgumentException e) {
             audit.record(new AuditRecord("E", "emergency-access", identity.who(), identity.role(), patientRef, null,
                     AuditRecord.Outcome.MINOR_FAILURE, e.getMessage()));

@@ -53,9 +53,10 @@ public class MessageDetailController {
             model.addAttribute("revealError", true);
             return "console/message";
         }
-        audit.record(new AuditRecord("R", REVEAL_SUBTYPE, auth.getName(), ConsoleUser.roles(auth), m.patientRef(),
-                "hub-message/" + id, AuditRecord.Outcome.SUCCESS, reason.strip()));
-        log.info("message {} revealed in the console by {}", id, auth.getName());
+        String audited = audit.record(new AuditRecord("R", REVEAL_SUBTYPE, auth.getName(), ConsoleUser.roles(auth),
+                m.patientRef(), "hub-message/" + id, AuditRecord.Outcome.SUCCESS, reason.strip()));
+        // who and why are in the AuditEvent (auditors only); the log names the event, not the person
+        log.info("message {} revealed in the console ({})", id, audited);
         model.addAttribute("v", view(id, true));
         return "console/message";
     }

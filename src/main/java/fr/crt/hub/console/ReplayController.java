@@ -49,8 +49,12 @@ public class ReplayController {
 
     @PostMapping("/console/messages/{id}/replay")
     public String replayOne(@PathVariable long id, Authentication auth, RedirectAttributes flash) {
+        StoredMessage original = store.find(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         AdtReplayService.ReplayResult r = replay.replay(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
-        log.info("message {} replayed from the console by {} as {}", id, auth.getName(), r.newId());
+        String audited = audit.record(new AuditRecord("E", "message-replay", auth.getName(), ConsoleUser.roles(auth),
+                original.patientRef(), "hub-message/" + id, AuditRecord.Outcome.SUCCESS,
+                "copy stored as hub-message/" + r.newId() + ", ack " + r.ackCode()));
+        log.info("message {} replayed from the console as {} ({})", id, r.newId(), audited);
         flash.addFlashAttribute("replayedFrom", id);
         return "redirect:/console/messages/" + r.newId();
     }
@@ -68,10 +72,10 @@ public class ReplayController {
         String er7 = raw.strip().replace("\r\n", "\r").replace('\n', '\r');
         AdtReplayService.ReplayResult r = replay.replay(id, er7.getBytes(charsetOf(original))).orElseThrow();
         store.markEdited(r.newId(), auth.getName());
-        audit.record(new AuditRecord("U", "message-edit-replay", auth.getName(), ConsoleUser.roles(auth),
+        String audited = audit.record(new AuditRecord("U", "message-edit-replay", auth.getName(), ConsoleUser.roles(auth),
                 original.patientRef(), "hub-message/" + id, AuditRecord.Outcome.SUCCESS,
                 "edited copy stored as hub-message/" + r.newId() + ", ack " + r.ackCode()));
-        log.info("message {} edited and replayed from the console by {} as {} ({})", id, auth.getName(), r.newId(), r.ackCode());
+        log.info("message {} edited and replayed from the console as {} ({}, {})", id, r.newId(), r.ackCode(), audited);
         flash.addFlashAttribute("replayedFrom", id);
         return "redirect:/console/messages/" + r.newId();
     }
@@ -81,7 +85,9 @@ public class ReplayController {
     public String replayAll(@ModelAttribute SearchForm form, Authentication auth, Model model) {
         if (!form.hasFilter()) throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "a bulk replay needs at least one filter");
         AdtReplayService.ReplayJob job = replay.startBulk(search.allIds(form, MAX_BULK));
-        log.info("bulk replay {} of {} messages started from the console by {}", job.id, job.total, auth.getName());
+        String audited = audit.record(new AuditRecord("E", "message-bulk-replay", auth.getName(), ConsoleUser.roles(auth),
+                null, "replay-job/" + job.id, AuditRecord.Outcome.SUCCESS, job.total + " messages"));
+        log.info("bulk replay {} of {} messages started from the console ({})", job.id, job.total, audited);
         model.addAttribute("job", job.view());
         return "console/replay-job :: job";
     }

@@ -52,8 +52,8 @@ public class RouteControlController {
             if (action.equals("stop")) camel.getRouteController().stopRoute(route);
             else camel.getRouteController().startRoute(route);
         }
-        audit.record(new AuditRecord("E", "route-" + action, auth.getName(), ConsoleUser.roles(auth), null, entity,
+        String audited = audit.record(new AuditRecord("E", "route-" + action, auth.getName(), ConsoleUser.roles(auth), null, entity,
                 AuditRecord.Outcome.SUCCESS, action + " " + String.join(", ", routes)));
-        log.info("{} {} by {} ({})", action, entity, auth.getName(), routes);
+        log.info("{} {} ({}, {})", action, entity, routes, audited);
     }
 }

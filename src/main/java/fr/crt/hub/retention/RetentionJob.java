@@ -41,9 +41,9 @@ public class RetentionJob {
     public synchronized RetentionService.Result purge(String who, String role) {
         try {
             RetentionService.Result r = service.purge();
-            audit.record(new AuditRecord("D", "retention-purge", who, role, null, "hub-message-store",
+            String audited = audit.record(new AuditRecord("D", "retention-purge", who, role, null, "hub-message-store",
                     AuditRecord.Outcome.SUCCESS, describe(r)));
-            log.info("retention purge by {}: raw copies removed {}, rows deleted {}", who, r.rawTotal(), r.rowsTotal());
+            log.info("retention purge: raw copies removed {}, rows deleted {} ({})", r.rawTotal(), r.rowsTotal(), audited);
             return r;
         } catch (RuntimeException e) {
             audit.record(new AuditRecord("D", "retention-purge", who, role, null, "hub-message-store",

@@ -354,6 +354,12 @@ class ConsoleInTheBrowserTest extends HubTestBase {
             assertThat(genuine.statusCode()).isEqualTo(302);
             assertThat(stats.replaysOf(messageId)).hasSize(1);
         }
+        // the replay is audited (who is in the AuditEvent, not in the log); the forged one is not
+        assertThat(canonical.search(AuditEvent.class, SearchParameterMap.newSynchronous("subtype",
+                new TokenParam(AuditTrail.SUBTYPE_SYSTEM, "message-replay"))))
+                .filteredOn(e -> e.getEntity().stream().anyMatch(x -> ("hub-message/" + messageId).equals(x.getWhat().getDisplay())))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getAgentFirstRep().getWho().getIdentifier().getValue()).isEqualTo("admin"));
     }
 
     @Test
