@@ -29,9 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class AuditEventsController {
 
     static final int MAX_SIZE = 200;
-    private static final Pattern PATIENT = Pattern.compile("(Patient/)?[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.:@\\-]{1,100}");
-    private static final Pattern INS = Pattern.compile("[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{6}[0-9]{2}");
+    private static final Pattern PATIENT = AuditQuery.PATIENT;
+    private static final Pattern CODE = AuditQuery.CODE;
+    private static final Pattern INS = AuditQuery.INS;
     private static final Set<String> BODY_FIELDS = Set.of("ins", "patient", "who", "subtype", "from", "to", "page", "size");
 
     private final AuditQuery query;

@@ -29,6 +29,12 @@ import org.springframework.stereotype.Service;
 @Service
 public class AuditQuery {
 
+    /** Accepted filter values, shared by the API and the console viewer: a Patient id, a code, an INS. */
+    public static final java.util.regex.Pattern PATIENT = java.util.regex.Pattern.compile("(Patient/)?[A-Za-z0-9\\-.]{1,64}");
+    public static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[A-Za-z0-9_.:@\\-]{1,100}");
+    public static final java.util.regex.Pattern INS =
+            java.util.regex.Pattern.compile("[0-9]{5}(?:[0-9]{2}|2A|2B)[0-9]{6}[0-9]{2}");
+
     /** INS assigning authorities, as the canonical Patient carries them ({@code urn:oid:...}). */
     static final List<String> INS_SYSTEMS = List.of("urn:oid:1.2.250.1.213.1.4.8", "urn:oid:1.2.250.1.213.1.4.9",
             "urn:oid:1.2.250.1.213.1.4.10", "urn:oid:1.2.250.1.213.1.4.11");

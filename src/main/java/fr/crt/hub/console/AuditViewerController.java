@@ -21,8 +21,8 @@ public class AuditViewerController {
 
     public static final int PAGE_SIZE = 25;
     private static final Pattern INS = PatientMessageLookup.INS;
-    private static final Pattern PATIENT = Pattern.compile("(Patient/)?[A-Za-z0-9\\-.]{1,64}");
-    private static final Pattern CODE = Pattern.compile("[A-Za-z0-9_.:@\\-]{1,100}");
+    private static final Pattern PATIENT = fr.crt.hub.audit.AuditQuery.PATIENT;
+    private static final Pattern CODE = fr.crt.hub.audit.AuditQuery.CODE;
 
     private final AuditQuery query;
     private final ConsoleProperties properties;

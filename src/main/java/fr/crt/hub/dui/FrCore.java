@@ -36,12 +36,13 @@ final class FrCore {
     /** Hub-local tag system saying why an INS received was not carried (meta.tag; example binding only). */
     static final String CS_HUB_INS_WITHHELD = "https://crt-hub.fr/fhir/CodeSystem/ins-withheld";
 
-    static final String OID_INS_NIR = "1.2.250.1.213.1.4.8";
-    static final String OID_INS_NIA = "1.2.250.1.213.1.4.9";
-    static final String OID_INS_NIR_TEST = "1.2.250.1.213.1.4.10";
-    static final String OID_INS_NIR_DEMO = "1.2.250.1.213.1.4.11";
-    static final Set<String> INS_OIDS = Set.of(OID_INS_NIR, OID_INS_NIA, OID_INS_NIR_TEST, OID_INS_NIR_DEMO);
-    static final Set<String> TEST_INS_OIDS = Set.of(OID_INS_NIR_TEST, OID_INS_NIR_DEMO);
+    // INS OIDs: one source, the identity capability
+    static final String OID_INS_NIR = fr.crt.hub.identity.IdentityFhir.OID_NIR;
+    static final String OID_INS_NIA = fr.crt.hub.identity.IdentityFhir.OID_NIA;
+    static final String OID_INS_NIR_TEST = fr.crt.hub.identity.IdentityFhir.OID_NIR_TEST;
+    static final String OID_INS_NIR_DEMO = fr.crt.hub.identity.IdentityFhir.OID_NIR_DEMO;
+    static final Set<String> INS_OIDS = fr.crt.hub.identity.IdentityFhir.INS_OIDS;
+    static final Set<String> TEST_INS_OIDS = fr.crt.hub.identity.IdentityFhir.TEST_OIDS;
     /** Structures (FINESS / national structure id). */
     static final String OID_STRUCTURES = "1.2.250.1.71.4.2.2";
 

@@ -53,12 +53,12 @@ public final class IdentityFhir {
     static final Set<String> NO_AUTOMATIC_INS = Set.of("DOUT", "FICT", "USUR", "INVA", "DESA", "CACH", "ANOM", "COLV",
             "DOUA");
 
-    static final String OID_NIR = "1.2.250.1.213.1.4.8";
-    static final String OID_NIA = "1.2.250.1.213.1.4.9";
-    static final String OID_NIR_TEST = "1.2.250.1.213.1.4.10";
-    static final String OID_NIR_DEMO = "1.2.250.1.213.1.4.11";
-    static final Set<String> INS_OIDS = Set.of(OID_NIR, OID_NIA, OID_NIR_TEST, OID_NIR_DEMO);
-    static final Set<String> TEST_OIDS = Set.of(OID_NIR_TEST, OID_NIR_DEMO);
+    public static final String OID_NIR = "1.2.250.1.213.1.4.8";
+    public static final String OID_NIA = "1.2.250.1.213.1.4.9";
+    public static final String OID_NIR_TEST = "1.2.250.1.213.1.4.10";
+    public static final String OID_NIR_DEMO = "1.2.250.1.213.1.4.11";
+    public static final Set<String> INS_OIDS = Set.of(OID_NIR, OID_NIA, OID_NIR_TEST, OID_NIR_DEMO);
+    public static final Set<String> TEST_OIDS = Set.of(OID_NIR_TEST, OID_NIR_DEMO);
 
     /** Every identityStatus code the Patient carries, in order. */
     public static Set<String> statuses(Patient p) {
