@@ -43,6 +43,8 @@ public class RetentionController {
         body.put("at", r.at().toString());
         body.put("rawPurged", r.rawTotal());
         body.put("rowsDeleted", r.rowsTotal());
+        body.put("identityChecksDeleted", r.identityWork().checks());
+        body.put("identityTasksDeleted", r.identityWork().tasks());
         List<Map<String, Object>> per = r.perConnector().stream().map(c -> Map.<String, Object>of("connector", c.connector(),
                 "raw", c.rawToPurge(), "rows", c.rowsToDelete())).toList();
         body.put("perConnector", per);

@@ -55,6 +55,7 @@ public class RetentionJob {
     static String describe(RetentionService.Result r) {
         return "raw removed " + r.rawTotal() + ", rows deleted " + r.rowsTotal() + " ("
                 + r.perConnector().stream().map(c -> c.connector() + ": " + c.rawToPurge() + "/" + c.rowsToDelete())
-                        .collect(Collectors.joining(", ")) + ")";
+                        .collect(Collectors.joining(", ")) + "), identity checks deleted " + r.identityWork().checks()
+                + ", identity tasks deleted " + r.identityWork().tasks();
     }
 }

@@ -50,7 +50,7 @@ public class RetentionService {
     public record Counts(String connector, long rawToPurge, long rowsToDelete) {}
 
     /** Outcome of a purge (or of a dry run). */
-    public record Result(boolean dryRun, Instant at, List<Counts> perConnector) {
+    public record Result(boolean dryRun, Instant at, List<Counts> perConnector, IdentityWork identityWork) {
         public long rawTotal() {
             return perConnector.stream().mapToLong(Counts::rawToPurge).sum();
         }
@@ -59,6 +59,9 @@ public class RetentionService {
             return perConnector.stream().mapToLong(Counts::rowsToDelete).sum();
         }
     }
+
+    /** Finished identity-vigilance rows past {@code hub.retention.identity-days}: INSi checks done, tasks resolved. */
+    public record IdentityWork(long checks, long tasks) {}
 
     public List<Policy> policies() {
         List<Policy> out = new ArrayList<>();
@@ -93,7 +96,33 @@ public class RetentionService {
             if (p.rowDays() != null) rows = dryRun ? count(scope.rowWhere(), scope.rowArgs()) : deleteRows(scope);
             counts.add(new Counts(p.connector(), raw, rows));
         }
-        return new Result(dryRun, now, counts);
+        return new Result(dryRun, now, counts, identityWork(dryRun, now));
+    }
+
+    private static final String OLD_CHECKS = " FROM identity_check WHERE status = 'DONE' AND done_at < ?"
+            + " AND id NOT IN (SELECT check_id FROM identity_task WHERE check_id IS NOT NULL)"; // a kept task keeps its check
+    private static final String OLD_TASKS = " FROM identity_task WHERE status = 'RESOLVED' AND resolved_at < ?";
+
+    private IdentityWork identityWork(boolean dryRun, Instant now) {
+        Timestamp before = Timestamp.from(now.minus(Duration.ofDays(props.identityDays())));
+        if (dryRun) {
+            return new IdentityWork(jdbc.queryForObject("SELECT COUNT(*)" + OLD_CHECKS, Long.class, before),
+                    jdbc.queryForObject("SELECT COUNT(*)" + OLD_TASKS, Long.class, before));
+        }
+        // tasks first: a resolved task's check may then go in the same run
+        long tasks = deleteInBatches("identity_task", OLD_TASKS, before);
+        long checks = deleteInBatches("identity_check", OLD_CHECKS, before);
+        return new IdentityWork(checks, tasks);
+    }
+
+    private long deleteInBatches(String table, String fromWhere, Timestamp before) {
+        long total = 0;
+        while (true) {
+            int n = jdbc.update("DELETE FROM " + table + " WHERE id IN (SELECT id" + fromWhere + " ORDER BY id LIMIT ?)",
+                    before, props.batchSize());
+            total += n;
+            if (n < props.batchSize()) return total;
+        }
     }
 
     private long count(String where, List<Object> args) {
@@ -128,6 +157,14 @@ public class RetentionService {
         }
     }
 
+    /**
+     * Final states only: work in progress (QUEUED, RETRYING, HELD, AWAITING_ATTACHMENT, PATIENT_UNKNOWN) is never
+     * purged. Sent messages are final once SENT (a receipt may still come, but not after the retention term);
+     * failures (REJECTED, DEAD_LETTER, BOUNCED) get the grace period for repair.
+     */
+    static final String AGE_BY_STATE = "((status IN ('PROCESSED','DUPLICATE','SENT','DELIVERED','READ') AND received_at < ?)"
+            + " OR (status IN ('REJECTED','DEAD_LETTER','BOUNCED') AND received_at < ?))";
+
     /** The WHERE clauses of one policy: which connector(s), which age, which states. */
     private static final class Scope {
         private final String connectorClause;
@@ -149,8 +186,7 @@ public class RetentionService {
         }
 
         String rawWhere() {
-            return connectorClause + " AND raw_purged_at IS NULL AND ((status IN ('PROCESSED','DUPLICATE') AND received_at < ?)"
-                    + " OR (status IN ('REJECTED','DEAD_LETTER') AND received_at < ?))";
+            return connectorClause + " AND raw_purged_at IS NULL AND " + AGE_BY_STATE;
         }
 
         List<Object> rawArgs() {
@@ -161,8 +197,7 @@ public class RetentionService {
         }
 
         String rowWhere() {
-            return connectorClause + " AND ((status IN ('PROCESSED','DUPLICATE') AND received_at < ?)"
-                    + " OR (status IN ('REJECTED','DEAD_LETTER') AND received_at < ?))";
+            return connectorClause + " AND " + AGE_BY_STATE;
         }
 
         List<Object> rowArgs() {
@@ -198,7 +233,11 @@ public class RetentionService {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", dry.at().toString());
         body.put("cron", props.cron());
-        body.put("finalStates", List.of("PROCESSED", "DUPLICATE", "REJECTED (after grace)", "DEAD_LETTER (after grace)"));
+        body.put("finalStates", List.of("PROCESSED", "DUPLICATE", "SENT", "DELIVERED", "READ", "REJECTED (after grace)",
+                "DEAD_LETTER (after grace)", "BOUNCED (after grace)"));
+        body.put("identityDays", props.identityDays());
+        body.put("identityChecksToDelete", dry.identityWork().checks());
+        body.put("identityTasksToDelete", dry.identityWork().tasks());
         body.put("policies", rows);
         return body;
     }

@@ -1,6 +1,11 @@
 package fr.crt.hub.security;
 
+import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -38,18 +43,34 @@ public class SecurityConfig {
                         .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/api/care-teams/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/api/mssante/**").hasAnyRole(ADMIN, OPERATOR)
-                        .requestMatchers("/api/**", "/fhir/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
+                        .requestMatchers("/api/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // Stateless Basic-auth API: no cookie session to forge requests against.
-                .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/fhir/**", "/actuator/**"));
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/actuator/**"));
         return http.build();
     }
 
     @Bean
     PasswordEncoder passwordEncoder() {
         return new BCryptPasswordEncoder();
+    }
+
+    /**
+     * HTTP Basic for every API chain (/api, /fhir, /actuator): bcrypt once per account and password per
+     * {@code hub.security.basic-cache-ttl} (default 5 min; 0 turns the cache off). The console keeps its own provider.
+     */
+    @Bean
+    AuthenticationProvider basicAuthenticationProvider(JdbcUserDetailsManager users, PasswordEncoder encoder,
+            @Value("${hub.security.basic-cache-ttl:PT5M}") Duration ttl) {
+        if (ttl.isZero()) {
+            DaoAuthenticationProvider plain = new DaoAuthenticationProvider(users);
+            plain.setPasswordEncoder(encoder);
+            return plain;
+        }
+        return new CachingPasswordAuthenticationProvider(users, encoder,
+                new VerifiedPasswordCache(ttl, 10_000, Clock.systemUTC()));
     }
 
     @Bean

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
 /**
  * Role-filtered FHIR search against the same searches as the unrestricted admin, in the same run, on the packaged
  * hub over PostgreSQL: {@code GET /fhir/Observation?patient=…&_count=20} for persons of a physician's care circle,
- * once with HTTP Basic ADMIN (authorization, narrowing and consent bypassed; audit still written) and once with the
+ * once with HTTP Basic ADMIN (authorization, narrowing and consent bypassed; audit still written; its bcrypt check is
+ * cached, so it costs what a token check does) and once with the
  * physician's bearer token (care circle lookup, AuthorizationInterceptor, SearchNarrowing, ConsentInterceptor per
  * resource, audit). Target: filtered throughput at least 70 % of unfiltered.
  *

@@ -74,7 +74,7 @@ class RetentionOnPostgresTest {
                 """);
         ConnectorRegistry registry = new ConnectorRegistry(new ConnectorProperties(connectors));
         assertThat(registry.byId("pg-partner").orElseThrow().retention().rowDays()).isEqualTo(100);
-        RetentionService retention = new RetentionService(jdbc, new RetentionProperties(null, null, 5, null, 7), registry,
+        RetentionService retention = new RetentionService(jdbc, new RetentionProperties(null, null, 5, null, 7, null), registry,
                 Clock.fixed(NOW, ZoneOffset.UTC));
 
         for (int i = 0; i < 25; i++) stored("pg-partner", MessageStatus.PROCESSED, Duration.ofDays(20), "PG-OLD-" + i, null, null);
@@ -99,6 +99,73 @@ class RetentionOnPostgresTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM hub_message_event WHERE message_id = ?", Long.class, ancient)).isZero();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM hub_message_patient WHERE message_id = ?", Long.class, ancient)).isZero();
         assertThat(retention.dryRun().rawTotal()).isZero();
+    }
+
+    @Test
+    void sentAndBouncedMessagesArePurgedWhileHeldOnesWait(@TempDir Path connectors) throws Exception {
+        Files.writeString(connectors.resolve("pg-out.yaml"), """
+                id: pg-out
+                inbound: { transport: mllp, sendingApplication: [PGO], sendingFacility: [PGO] }
+                patientIdSystem: 1.2.250.1.999.2
+                retention: { rawDays: 10 }
+                """);
+        RetentionService retention = new RetentionService(jdbc, new RetentionProperties(null, null, 5, null, null, null),
+                new ConnectorRegistry(new ConnectorProperties(connectors)), Clock.fixed(NOW, ZoneOffset.UTC));
+        long read = stored("pg-out", MessageStatus.READ, Duration.ofDays(11), "PGO-READ", null, null);
+        long bouncedInGrace = stored("pg-out", MessageStatus.BOUNCED, Duration.ofDays(11), "PGO-B1", null, null);
+        long bouncedPast = stored("pg-out", MessageStatus.BOUNCED, Duration.ofDays(16), "PGO-B2", null, null);
+        long held = stored("pg-out", MessageStatus.HELD, Duration.ofDays(400), "PGO-HELD", null, null);
+        retention.purge();
+        assertThat(store.raw(read)).isEmpty();
+        assertThat(store.raw(bouncedPast)).isEmpty();
+        assertThat(store.raw(bouncedInGrace).orElseThrow()).isNotEmpty();
+        assertThat(store.raw(held).orElseThrow()).as("held work is never purged").isNotEmpty();
+    }
+
+    @Test
+    void finishedIdentityWorkGoesAfterItsTermButNotWhatAKeptTaskPointsTo(@TempDir Path connectors) {
+        RetentionService retention = new RetentionService(jdbc, new RetentionProperties(null, null, null, null, 2, 30),
+                new ConnectorRegistry(new ConnectorProperties(connectors)), Clock.fixed(NOW, ZoneOffset.UTC));
+        long oldDone = check("Patient/old", "DONE", 40);
+        long oldDoneOfOpenTask = check("Patient/open", "DONE", 40);
+        long oldDoneOfResolvedTask = check("Patient/resolved", "DONE", 40);
+        long recentDone = check("Patient/recent", "DONE", 5);
+        long oldPending = check("Patient/pending", null, 40);
+        long openTask = task("Patient/open", oldDoneOfOpenTask, "OPEN", null);
+        long oldResolved = task("Patient/resolved", oldDoneOfResolvedTask, "RESOLVED", 35);
+        long recentResolved = task("Patient/recent", recentDone, "RESOLVED", 3);
+        for (int i = 0; i < 5; i++) check("Patient/batch" + i, "DONE", 60);
+
+        RetentionService.IdentityWork dry = retention.dryRun().identityWork();
+        assertThat(dry.tasks()).isEqualTo(1);
+        assertThat(dry.checks()).as("the resolved task's check is counted once the task is gone, not before")
+                .isEqualTo(1 + 5);
+        RetentionService.IdentityWork done = retention.purge().identityWork();
+        assertThat(done.tasks()).isEqualTo(1);
+        assertThat(done.checks()).isEqualTo(1 + 5 + 1); // in batches of 2
+        assertThat(ids("identity_task")).containsExactlyInAnyOrder(openTask, recentResolved).doesNotContain(oldResolved);
+        assertThat(ids("identity_check")).containsExactlyInAnyOrder(oldDoneOfOpenTask, recentDone, oldPending)
+                .doesNotContain(oldDone, oldDoneOfResolvedTask);
+    }
+
+    private static long check(String patient, String status, int daysAgo) {
+        Instant at = NOW.minus(Duration.ofDays(daysAgo));
+        return jdbc.queryForObject("INSERT INTO identity_check (patient_ref, trigger_key, status, created_at,"
+                + " next_attempt_at, done_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", Long.class, patient,
+                "t-" + patient + "-" + daysAgo, status == null ? "PENDING" : status, java.sql.Timestamp.from(at),
+                java.sql.Timestamp.from(at), status == null ? null : java.sql.Timestamp.from(at));
+    }
+
+    private static long task(String patient, long checkId, String status, Integer resolvedDaysAgo) {
+        java.sql.Timestamp resolved = resolvedDaysAgo == null ? null : java.sql.Timestamp.from(NOW.minus(Duration.ofDays(resolvedDaysAgo)));
+        return jdbc.queryForObject("INSERT INTO identity_task (kind, status, patient_ref, check_id, pair_key, open_key,"
+                + " created_at, resolved_at) VALUES ('NOT_FOUND', ?, ?, ?, ?, ?, ?, ?) RETURNING id", Long.class, status,
+                patient, checkId, "pair-" + patient, "OPEN".equals(status) ? "open-" + patient : null,
+                java.sql.Timestamp.from(NOW.minus(Duration.ofDays(50))), resolved);
+    }
+
+    private static List<Long> ids(String table) {
+        return jdbc.queryForList("SELECT id FROM " + table, Long.class);
     }
 
     @Test

@@ -99,7 +99,7 @@ public abstract class HubTestCommon {
     /** The SMTP server every test hub sends its mails to (GreenMail on a free port, started once, static). */
     public static synchronized GreenMail smtp() {
         if (smtp == null) {
-            smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            smtp = new GreenMail(MssanteTestMail.slowStart(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP)));
             smtp.start();
             Runtime.getRuntime().addShutdownHook(new Thread(smtp::stop));
         }

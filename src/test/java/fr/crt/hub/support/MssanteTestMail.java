@@ -17,6 +17,14 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class MssanteTestMail {
 
+    /** GreenMail waits 2 s by default for its TLS servers to start: too short on a loaded 2-core CI machine. */
+    public static final long STARTUP_MS = 30_000;
+
+    public static ServerSetup slowStart(ServerSetup setup) {
+        setup.setServerStartupTimeout(STARTUP_MS);
+        return setup;
+    }
+
     public static final String PASSWORD = "mssante-test-password";
     private static final AtomicInteger HUBS = new AtomicInteger();
     private static GreenMail greenMail;
@@ -70,8 +78,8 @@ public final class MssanteTestMail {
         System.setProperty("greenmail.tls.keystore.password", new String(TestPki.PASSWORD));
         System.setProperty("greenmail.tls.key.password", new String(TestPki.PASSWORD));
         greenMail = new GreenMail(new ServerSetup[] {
-            new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAPS),
-            new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)});
+            slowStart(new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAPS)),
+            slowStart(new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS))});
         greenMail.start();
         Runtime.getRuntime().addShutdownHook(new Thread(greenMail::stop));
     }
