@@ -101,6 +101,8 @@ public class CallerContext {
     private void openEmergency(CareIdentity identity, String wanted, String reason) {
         IdType id = new IdType(wanted);
         if (!"Patient".equals(id.getResourceType()) || !id.hasIdPart()) {
+            audit.record(new AuditRecord("E", "emergency-access", identity.who(), identity.role(), null, null,
+                    AuditRecord.Outcome.MINOR_FAILURE, "malformed " + EmergencyAccess.PATIENT_HEADER));
             throw new InvalidRequestException(EmergencyAccess.PATIENT_HEADER + " must be Patient/<id>");
         }
         String patientRef = id.toUnqualifiedVersionless().getValue();

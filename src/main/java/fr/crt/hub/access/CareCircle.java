@@ -162,6 +162,43 @@ public class CareCircle {
         join(admission.patientRef(), new Member("organization", partner.organisation().finess(), partner.kind(), null, null));
     }
 
+    /**
+     * A merge: the members of the merged-away person's circle join the survivor's, with their roles and periods, in
+     * the writer's transaction. The merged record's own circle is left as it was (it documents who followed it).
+     */
+    @org.springframework.context.event.EventListener
+    public void onMerge(fr.crt.hub.fhir.PatientsMerged merge) {
+        Optional<CareTeam> from = teamOf(merge.mergedRef());
+        if (from.isEmpty() || from.get().getParticipant().isEmpty()) return;
+        IdType survivor = new IdType(merge.survivorRef()).toUnqualifiedVersionless();
+        CareTeam to = teamOf(survivor.getValue()).orElseGet(() -> {
+            CareTeam t = new CareTeam();
+            t.setStatus(CareTeam.CareTeamStatus.ACTIVE);
+            t.setName("Cercle de soins");
+            t.setSubject(new Reference(survivor.getValue()));
+            return t;
+        });
+        int moved = 0;
+        for (CareTeamParticipantComponent p : from.get().getParticipant()) {
+            String key = keyOf(p);
+            if (key == null) continue;
+            boolean present = to.getParticipant().stream()
+                    .anyMatch(x -> key.equals(keyOf(x)) && java.util.Objects.equals(roleOf(p), roleOf(x)));
+            if (present) continue;
+            to.addParticipant(p.copy());
+            if (to.getMeta().getTag(MEMBER_TAG_SYSTEM, key) == null) to.getMeta().addTag(MEMBER_TAG_SYSTEM, key, null);
+            moved++;
+        }
+        if (moved == 0) return;
+        if (to.hasIdElement() && to.getIdElement().hasIdPart()) {
+            repo.update(to);
+        } else {
+            repo.create(to, "CareTeam?subject=" + survivor.getValue());
+        }
+        cache.clear();
+        log.info("care circle: {} member(s) of a merged record joined the survivor's circle", moved);
+    }
+
     /** The CareTeam of {@code patientRef}, if it has one. */
     public Optional<CareTeam> teamOf(String patientRef) {
         return repo.search(CareTeam.class, SearchParameterMap.newSynchronous(CareTeam.SP_SUBJECT, new ReferenceParam(patientRef)))

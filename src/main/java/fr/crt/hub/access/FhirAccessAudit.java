@@ -66,8 +66,12 @@ public class FhirAccessAudit {
             }
             audit.record(new AuditRecord(action(op), "fhir-" + op.getCode().toLowerCase(Locale.ROOT).replace('_', '-'),
                     caller.identity.who(), caller.identity.role(), patient, entity, outcome, d.length() == 0 ? null : d.toString()));
+        } catch (ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException e) {
+            // Refused while the caller was resolved (a bad or refused emergency request): CallerContext audited the
+            // refusal itself as emergency-access; there is no resolved caller to write a second event for.
+            log.info("FHIR {} refused before the caller was resolved ({}); audited by CallerContext", op, e.getStatusCode());
         } catch (RuntimeException e) {
-            // The caller was never resolved (authentication failure inside HAPI) or the audit store failed: say so.
+            // The audit store failed: say so.
             log.error("FHIR access audit not recorded for {}: {}", op, e.getMessage());
         }
     }

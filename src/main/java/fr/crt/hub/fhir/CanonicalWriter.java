@@ -299,7 +299,7 @@ public class CanonicalWriter {
         }
     }
 
-    /** The merged-away side of a merge: inactive, replaced-by the survivor, its stays moved. */
+    /** The merged-away side of a merge: inactive, replaced-by the survivor, its stays and its care circle moved. */
     private void retire(Patient o, String survivorRef, Written written) {
         o.setActive(false);
         o.getLink().removeIf(l -> l.getType() == LinkType.REPLACEDBY);
@@ -309,6 +309,7 @@ public class CanonicalWriter {
             e.setSubject(new Reference(survivorRef));
             save(e, null, written);
         }
+        events.publishEvent(new PatientsMerged(survivorRef, versionless(o.getIdElement())));
     }
 
     /** A47: the identifier named by MRG-1 is replaced, on the patient holding it, by the new one of the same system. */

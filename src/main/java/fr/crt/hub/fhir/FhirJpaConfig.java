@@ -75,6 +75,9 @@ public class FhirJpaConfig {
         s.setEnableTaskResourceReindexing(false);
         s.setEnableTaskStaleSearchCleanup(props.schedulingEnabled());
         s.setDefaultSearchParamsCanBeOverridden(false);
+        // Partners search right after their own writes (and the console after a replay): a search answered from a
+        // cached result set of up to a minute ago would hide what was just written.
+        s.setReuseCachedSearchResultsForMillis(null);
         return s;
     }
 

@@ -121,6 +121,47 @@ class CareCircleRulesTest extends HubTestBase {
     }
 
     @Test
+    void anA40MergeBringsTheMergedRecordsCircleToTheSurvivor() throws Exception {
+        int n = 8000 + (int) (Math.random() * 900);
+        Person kept = Person.of(n);
+        Person mergedAway = Person.of(n + 1).withBirthName(kept.birthName());
+        try (MllpClient c = mllp()) {
+            assertThat(ackCode(c.send(AdtMessages.adt("A28", "MRGK-" + run, kept, "VK" + run, null, null)))).isEqualTo("AA");
+            assertThat(ackCode(c.send(AdtMessages.adt("A28", "MRGM-" + run, mergedAway, "VM" + run, null, null)))).isEqualTo("AA");
+        }
+        String keptRef = patientByIpp(kept.ipp());
+        String mergedRef = patientByIpp(mergedAway.ipp());
+        String rpps = "8M-" + run;
+        join(mergedRef, "practitioner", rpps, "10");
+        String doctor = bearer(gp(rpps));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(get("/fhir/" + mergedRef, doctor).statusCode()).isEqualTo(200));
+        assertThat(visible(get("/fhir/" + keptRef, doctor))).as("not yet in the survivor's circle").isEmpty();
+
+        String a40 = AdtMessages.adt("A40", "MRG-" + run, kept, "VK" + run, null, null)
+                .replace("ADT^A40^ADT_A01", "ADT^A40^ADT_A39").replaceAll("\\rPV1\\|[^\\r]*", "")
+                + "MRG|" + mergedAway.ipp() + "^^^TILLEULS&1.2.250.1.213.1.999.170780001.1&ISO^PI\r";
+        try (MllpClient c = mllp()) {
+            assertThat(ackCode(c.send(a40))).isEqualTo("AA");
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/fhir/" + keptRef, doctor).statusCode()).isEqualTo(200));
+        Map<String, Object> team = getJson("/api/care-teams/" + keptRef.substring(8));
+        assertThat((List<?>) team.get("members")).filteredOn(m -> rpps.equals(((Map<?, ?>) m).get("id"))).hasSize(1)
+                .allMatch(m -> "10".equals(((Map<?, ?>) m).get("role")));
+        assertThat((List<?>) team.get("members")).as("the admitting EHPAD is not duplicated")
+                .filteredOn(m -> "170780001".equals(((Map<?, ?>) m).get("id"))).hasSize(1);
+    }
+
+    private String patientByIpp(String ipp) {
+        String query = "/fhir/Patient?identifier=urn:oid:1.2.250.1.213.1.999.170780001.1%7C" + ipp;
+        await().atMost(WAIT).until(() -> bundle(get(query, adminAuth())).getTotal() == 1);
+        try {
+            return "Patient/" + bundle(get(query, adminAuth())).getEntryFirstRep().getResource().getIdElement().getIdPart();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void anOppositionNamesAProfessionalOrAStructureOrEveryone() throws Exception {
         String pid = newPatient();
         String a = "8A-" + run, b = "8B-" + run;
