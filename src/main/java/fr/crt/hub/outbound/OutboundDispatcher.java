@@ -17,7 +17,10 @@ import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
@@ -43,11 +46,15 @@ public class OutboundDispatcher {
     private final OutboundPartners partners;
     private final ProducerTemplate producer;
     private final OutboundMetrics metrics;
+    /** Own transactions: after the commit, the finished transaction is still bound to the thread but cannot be used. */
+    private final TransactionTemplate fresh;
 
     public OutboundDispatcher(OutboundProperties props, OutboundRecipients recipients, ChangeReader reader,
                               PamFrOutboundMapper pamFr, TdduiOutboundBundleWriter tddui, OutboundStore store,
                               MessageStore messages, PatientKeys patientKeys, OutboundPartners partners,
-                              ProducerTemplate producer, OutboundMetrics metrics) {
+                              ProducerTemplate producer, OutboundMetrics metrics, PlatformTransactionManager transactionManager) {
+        this.fresh = new TransactionTemplate(transactionManager);
+        this.fresh.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.props = props;
         this.recipients = recipients;
         this.reader = reader;
@@ -74,11 +81,21 @@ public class OutboundDispatcher {
         }
     }
 
+    /** A message stored for a partner, to be queued once its row is committed. */
+    private record Stored(PartnerOutbound partner, long id, String patientRef) {}
+
     void dispatch(CanonicalChanged change) {
+        // built and stored in one transaction of its own, committed before any id reaches a queue
+        List<Stored> stored = fresh.execute(s -> build(change));
+        for (Stored m : stored) queue(m.partner(), m.id(), m.patientRef());
+    }
+
+    private List<Stored> build(CanonicalChanged change) {
+        List<Stored> out = new ArrayList<>();
         List<OutboundRecipients.Recipient> to = recipients.of(change.patientRef(), change.originConnectorId());
-        if (to.isEmpty()) return;
+        if (to.isEmpty()) return out;
         Optional<ChangeSnapshot> read = reader.read(change.patientRef(), change.sourceMessageId());
-        if (read.isEmpty()) return;
+        if (read.isEmpty()) return out;
         ChangeSnapshot snap = read.get();
         List<String> keys = keys(snap.patient());
         for (OutboundRecipients.Recipient r : to) {
@@ -107,8 +124,9 @@ public class OutboundDispatcher {
                     + ") from " + (change.sourceMessageId() == null ? "a change" : "message " + change.sourceMessageId())
                     + (change.originConnectorId() == null ? "" : " of " + change.originConnectorId()));
             metrics.outcome(p.id(), "queued");
-            queue(p, id.get(), snap.patientRef());
+            out.add(new Stored(p, id.get(), snap.patientRef()));
         }
+        return out;
     }
 
     /** Puts a stored message on its partner's queue; a failure leaves it QUEUED in the store (delivered later). */
@@ -116,7 +134,7 @@ public class OutboundDispatcher {
         try {
             partners.ensureRoute(p);
             producer.sendBodyAndHeader("jms:queue:" + p.queue(), id, "JMSXGroupID", group(p.id(), patientRef));
-            messages.event(id, "QUEUED", p.queue());
+            fresh.executeWithoutResult(s -> messages.event(id, "QUEUED", p.queue()));
         } catch (RuntimeException e) {
             log.warn("outbound message {} for {} stored but not queued ({}): sent with the person's next message or at"
                     + " restart", id, p.id(), e.getClass().getSimpleName());
