@@ -67,7 +67,12 @@ abstract class OutboundHubTest extends HubTestBase {
     }
 
     Bundle bundle(String url) {
-        return FHIR.newJsonParser().parseResource(Bundle.class, admin().getForObject(url, String.class));
+        // no-cache: HAPI would otherwise answer a repeated search from its cached (empty) first answer for a minute
+        var headers = new org.springframework.http.HttpHeaders();
+        headers.setCacheControl("no-cache");
+        String body = admin().exchange(url, org.springframework.http.HttpMethod.GET,
+                new org.springframework.http.HttpEntity<Void>(headers), String.class).getBody();
+        return FHIR.newJsonParser().parseResource(Bundle.class, body);
     }
 
     void join(String hubId, String finess, String role) {
