@@ -86,7 +86,7 @@ public class MessagesController {
     }
 
     @org.springframework.web.bind.annotation.ExceptionHandler({AdtReplayService.RawContentPurgedException.class,
-            AdtReplayService.NotAnHl7MessageException.class})
+            AdtReplayService.NotAnHl7MessageException.class, AdtReplayService.OutboundMessageException.class})
     public ResponseEntity<Map<String, Object>> notReplayable(IllegalStateException e) {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
     }

@@ -18,6 +18,8 @@ import javax.security.auth.x500.X500Principal;
  * @param insPolicy          what to do with the INS this partner sends
  * @param retention          how long the raw bytes (and optionally the rows) of this partner's messages are kept;
  *                           null = the hub defaults ({@code hub.retention.*})
+ * @param outbound           what the hub sends this partner when a person of its care circle changes, and how
+ *                           (fr.crt.hub.outbound); null = nothing is sent
  */
 public record Connector(
         String id,
@@ -29,13 +31,43 @@ public record Connector(
         String defaultCharset,
         String patientIdSystem,
         InsPolicy insPolicy,
-        Retention retention) {
+        Retention retention,
+        Outbound outbound) {
+
+    /** Without an outbound side. */
+    public Connector(String id, String displayName, String kind, Organisation organisation, Inbound inbound,
+                     List<String> acceptedMessages, String defaultCharset, String patientIdSystem, InsPolicy insPolicy,
+                     Retention retention) {
+        this(id, displayName, kind, organisation, inbound, acceptedMessages, defaultCharset, patientIdSystem, insPolicy,
+                retention, null);
+    }
 
     /** Without a retention of its own (the hub defaults apply). */
     public Connector(String id, String displayName, String kind, Organisation organisation, Inbound inbound,
                      List<String> acceptedMessages, String defaultCharset, String patientIdSystem, InsPolicy insPolicy) {
-        this(id, displayName, kind, organisation, inbound, acceptedMessages, defaultCharset, patientIdSystem, insPolicy, null);
+        this(id, displayName, kind, organisation, inbound, acceptedMessages, defaultCharset, patientIdSystem, insPolicy, null, null);
     }
+
+    /**
+     * The partner's outbound side, as written in its file. Values may be {@code ${property:default}} placeholders
+     * (resolved against the hub's configuration when used, so tests and operators point them elsewhere); see
+     * {@code fr.crt.hub.outbound.PartnerOutbound} for the resolved, checked form.
+     *
+     * @param enabled        "true" / "false" (default true)
+     * @param transport      mllp | fhir | file
+     * @param subscribe      kinds of the access matrix this partner wants (e.g. identity, stays); what its role
+     *                       (the connector {@code kind}) may not read is never sent, whatever is written here
+     * @param host           mllp: host
+     * @param port           mllp: port
+     * @param tls            mllp / fhir over https: "true" to present the hub's client certificate
+     * @param certificate    keystore of the PKI folder presented as client certificate (default hub-server)
+     * @param baseUrl        fhir: base URL the transaction Bundle is POSTed to
+     * @param directory      file: folder where one file per message is dropped
+     * @param format         file: hl7v2 | fhir (default fhir)
+     * @param timeoutMs      connect and answer (ACK, HTTP response) timeout, default 30000
+     */
+    public record Outbound(String enabled, String transport, List<String> subscribe, String host, String port, String tls,
+                           String certificate, String baseUrl, String directory, String format, String timeoutMs) {}
 
     /**
      * Retention of this partner's messages in the store (the canonical record is not concerned: health data are kept

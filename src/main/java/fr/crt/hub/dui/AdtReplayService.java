@@ -70,6 +70,10 @@ public class AdtReplayService {
             // a mail is not an HL7 message: it would be refused as garbage and its copy stored for nothing
             throw new NotAnHl7MessageException(id);
         }
+        if (original.get().transport() != null && original.get().transport().startsWith("out-")) {
+            // sent by the hub, not received: replaying it as inbound would apply the hub's own message to itself
+            throw new OutboundMessageException(id);
+        }
         byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow(() -> new RawContentPurgedException(id));
         InboundVerdict v = inspector.inspect(raw);
         String partnerId = v.partner() == null ? null : v.partner().id();
@@ -131,6 +135,13 @@ public class AdtReplayService {
         public NotAnHl7MessageException(long id) {
             super("message " + id + " is an MSSanté mail, not an HL7 message: reprocess it with POST /api/mssante/messages/"
                     + id + "/reprocess");
+        }
+    }
+
+    /** A replay asked for a message the hub sent to a partner: {@code POST /api/outbound/messages/{id}/replay}. */
+    public static final class OutboundMessageException extends IllegalStateException {
+        public OutboundMessageException(long id) {
+            super("message " + id + " is an outbound message: send it again with POST /api/outbound/messages/" + id + "/replay");
         }
     }
 

@@ -86,7 +86,10 @@ public class CanonicalWriter {
         List<Provenance> previous = repo.searchProvenanceByTag(MESSAGE_SYSTEM, messageKey);
         if (!previous.isEmpty()) {
             LOG.info("Message {} from {} already applied, skipping", sourceMessageId, partner.id());
-            return fromProvenance(previous.get(0));
+            WriteResult done = fromProvenance(previous.get(0));
+            // again: the first publication may have been lost with a crash before the queue was acknowledged
+            if (done.patientId() != null) events.publishEvent(new CanonicalChanged(done.patientId(), partner.id(), sourceMessageId));
+            return done;
         }
 
         Written written = new Written();
@@ -112,6 +115,8 @@ public class CanonicalWriter {
             // Same transaction: the person is never stored without the admitting structure in their care circle.
             events.publishEvent(new AdmissionApplied(versionless(patient.getIdElement()), partner, trigger));
         }
+        // listeners acting outside the hub (fr.crt.hub.outbound) run after the commit
+        events.publishEvent(new CanonicalChanged(versionless(patient.getIdElement()), partner.id(), sourceMessageId));
         LOG.info("Message {} from {} applied: {} resource(s) written", sourceMessageId, partner.id(), written.size());
         return new WriteResult(versionless(patient.getIdElement()), written.ids(),
                 out.getId().getValue(), false);

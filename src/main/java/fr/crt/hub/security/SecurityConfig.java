@@ -43,6 +43,7 @@ public class SecurityConfig {
                         .hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/api/care-teams/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers(HttpMethod.POST, "/api/mssante/**").hasAnyRole(ADMIN, OPERATOR)
+                        .requestMatchers("/api/outbound/**").hasAnyRole(ADMIN, OPERATOR)
                         .requestMatchers("/api/**", "/actuator/**").hasAnyRole(ADMIN, OPERATOR, AUDITOR)
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

@@ -91,6 +91,8 @@ public abstract class HubTestCommon {
         r.add("hub.retention.cron", () -> "-");
         // MSSanté operator: GreenMail IMAPS/SMTPS (one for the JVM, own ports), server certificate from the same PKI
         MssanteTestMail.register(r);
+        // outbound per partner: EHPAD over MLLP, SSIAD over FHIR (WireMock), SAAD file drop; fast retries
+        OutboundTestPartners.register(r);
     }
 
     public static final String ALERT_MAIL_TO = "astreinte-technique@crt.test";

@@ -1,0 +1,171 @@
+package fr.crt.hub.outbound;
+
+import fr.crt.hub.fhir.CanonicalChanged;
+import fr.crt.hub.store.MessageStatus;
+import fr.crt.hub.store.MessageStore;
+import fr.crt.hub.store.PatientKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.camel.ProducerTemplate;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * When canonical data about a person changed (after the commit), builds one message per recipient partner in its own
+ * format, stores it (QUEUED, the exact bytes to send) and only then puts its id on the partner's durable queue, in
+ * the partner+person message group. Idempotent per (partner, source message): a change seen twice (redelivery after a
+ * crash) is built once. A message stored but not queued (queue down, crash) is delivered before the next message of
+ * the same person, or re-queued at start ({@link OutboundRecovery}).
+ */
+@Component
+public class OutboundDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboundDispatcher.class);
+
+    private final OutboundProperties props;
+    private final OutboundRecipients recipients;
+    private final ChangeReader reader;
+    private final PamFrOutboundMapper pamFr;
+    private final TdduiOutboundBundleWriter tddui;
+    private final OutboundStore store;
+    private final MessageStore messages;
+    private final PatientKeys patientKeys;
+    private final OutboundPartners partners;
+    private final ProducerTemplate producer;
+    private final OutboundMetrics metrics;
+    /** Own transactions: after the commit, the finished transaction is still bound to the thread but cannot be used. */
+    private final TransactionTemplate fresh;
+
+    public OutboundDispatcher(OutboundProperties props, OutboundRecipients recipients, ChangeReader reader,
+                              PamFrOutboundMapper pamFr, TdduiOutboundBundleWriter tddui, OutboundStore store,
+                              MessageStore messages, PatientKeys patientKeys, OutboundPartners partners,
+                              ProducerTemplate producer, OutboundMetrics metrics, PlatformTransactionManager transactionManager) {
+        this.fresh = new TransactionTemplate(transactionManager);
+        this.fresh.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.props = props;
+        this.recipients = recipients;
+        this.reader = reader;
+        this.pamFr = pamFr;
+        this.tddui = tddui;
+        this.store = store;
+        this.messages = messages;
+        this.patientKeys = patientKeys;
+        this.partners = partners;
+        this.producer = producer;
+        this.metrics = metrics;
+    }
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void onChange(CanonicalChanged change) {
+        if (!props.enabled() || change.patientRef() == null) return;
+        try {
+            dispatch(change);
+        } catch (RuntimeException e) {
+            // after the commit nothing can be rolled back: say which change was not dispatched (ids only)
+            log.error("outbound: change {} of message {} not dispatched: {}", change.patientRef(), change.sourceMessageId(),
+                    e.getClass().getSimpleName());
+            metrics.outcome("none", "dispatch_failed");
+        }
+    }
+
+    /** A message stored for a partner, to be queued once its row is committed. */
+    private record Stored(PartnerOutbound partner, long id, String patientRef) {}
+
+    void dispatch(CanonicalChanged change) {
+        // built and stored in one transaction of its own, committed before any id reaches a queue
+        List<Stored> stored = fresh.execute(s -> build(change));
+        for (Stored m : stored) queue(m.partner(), m.id(), m.patientRef());
+    }
+
+    private List<Stored> build(CanonicalChanged change) {
+        List<Stored> out = new ArrayList<>();
+        List<OutboundRecipients.Recipient> to = recipients.of(change.patientRef(), change.originConnectorId());
+        if (to.isEmpty()) return out;
+        Optional<ChangeSnapshot> read = reader.read(change.patientRef(), change.sourceMessageId());
+        if (read.isEmpty()) return out;
+        ChangeSnapshot snap = read.get();
+        List<String> keys = keys(snap.patient());
+        for (OutboundRecipients.Recipient r : to) {
+            PartnerOutbound p = r.partner();
+            String key = change.sourceMessageId() == null ? null : "out|" + p.id() + "|" + change.sourceMessageId();
+            if (key != null && store.exists(key)) continue;
+            if (!r.kinds().contains("identity") && !snap.hasStay()) continue; // stays only, and no stay changed
+            Date now = new Date();
+            String controlId = controlId();
+            String trigger;
+            String type;
+            byte[] raw;
+            if (p.hl7()) {
+                trigger = PamFrOutboundMapper.trigger(snap, r.kinds().contains("stays"), store.knownTo(p.id(), snap.patientRef()));
+                type = "ADT";
+                raw = pamFr.build(p, snap, r.kinds(), trigger, controlId, now).getBytes(StandardCharsets.UTF_8);
+            } else {
+                trigger = "transaction";
+                type = "Bundle";
+                raw = tddui.json(tddui.bundle(p, snap, r.kinds(), controlId, now)).getBytes(StandardCharsets.UTF_8);
+            }
+            Optional<Long> id = store.record(p, snap.patientRef(), key, controlId, type, trigger, raw, keys, null,
+                    MessageStatus.QUEUED, null);
+            if (id.isEmpty()) continue;
+            messages.event(id.get(), "BUILT", type + (p.hl7() ? "^" + trigger : "") + " for " + p.id() + " (" + String.join(", ", r.kinds())
+                    + ") from " + (change.sourceMessageId() == null ? "a change" : "message " + change.sourceMessageId())
+                    + (change.originConnectorId() == null ? "" : " of " + change.originConnectorId()));
+            metrics.outcome(p.id(), "queued");
+            out.add(new Stored(p, id.get(), snap.patientRef()));
+        }
+        return out;
+    }
+
+    /** Puts a stored message on its partner's queue; a failure leaves it QUEUED in the store (delivered later). */
+    public void queue(PartnerOutbound p, long id, String patientRef) {
+        try {
+            partners.ensureRoute(p);
+            producer.sendBodyAndHeader("jms:queue:" + p.queue(), id, "JMSXGroupID", group(p.id(), patientRef));
+            fresh.executeWithoutResult(s -> messages.event(id, "QUEUED", p.queue()));
+        } catch (RuntimeException e) {
+            log.warn("outbound message {} for {} stored but not queued ({}): sent with the person's next message or at"
+                    + " restart", id, p.id(), e.getClass().getSimpleName());
+        }
+    }
+
+    /** Partner + person message group; hashed, as no identifier may show in the broker's consoles or logs. */
+    static String group(String partnerId, String patientRef) {
+        return "out|" + partnerId + "|" + MessageStore.sha256(String.valueOf(patientRef).getBytes(StandardCharsets.UTF_8))
+                .substring(0, 16);
+    }
+
+    private List<String> keys(Patient p) {
+        List<String> out = new ArrayList<>();
+        for (Identifier id : p.getIdentifier()) {
+            if (id.hasSystem() && id.hasValue()) {
+                try {
+                    out.add(patientKeys.key(id.getSystem(), id.getValue()));
+                } catch (IllegalArgumentException ignored) {
+                    // not keyable: not searchable by it
+                }
+            }
+        }
+        return out;
+    }
+
+    /** 20 characters at most (HL7 v2.5 MSH-10): time in base 36 and a random part. */
+    static String controlId() {
+        String t = Long.toString(System.currentTimeMillis(), 36).toUpperCase(Locale.ROOT);
+        String r = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36 * 36 * 36 * 36 * 36), 36)
+                .toUpperCase(Locale.ROOT);
+        return "O" + t + "0".repeat(8 - r.length()) + r;
+    }
+}

@@ -1,0 +1,135 @@
+package fr.crt.hub.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import fr.crt.hub.support.AdtMessages;
+import fr.crt.hub.support.AdtMessages.Person;
+import fr.crt.hub.support.OutboundTestPartners;
+import fr.crt.hub.support.PartnerMllpReceiver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A change about a person reaches each partner of the person's care circle in the partner's format: EHPAD Les
+ * Tilleuls as PAM-FR ADT over MLLP, SSIAD du Marais as a TDDUI transaction Bundle over FHIR REST, SAAD Aide et Vie as a
+ * file; a partner outside the circle gets nothing, the partner the change came from gets no echo, the INS travels only
+ * with a qualified identity. Changes are PAM-FR ADT (support.AdtMessages) sent to the hub's MLLP port.
+ */
+class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
+
+    final PartnerMllpReceiver ehpad = OutboundTestPartners.ehpad();
+
+    @Test
+    void anAdmissionAtTheHospitalReachesTheEhpadTheSsiadAndTheSaadInTheirFormats() throws Exception {
+        Person p = newPerson();
+        send(fromHospital(AdtMessages.adt("A28", "OUT1-" + run, p, "VH" + run, null, null)));
+        String id = hubId(p, HOSPITAL_IPP);
+        join(id, "170780001", "ehpad");
+        join(id, "170790002", "ssiad");
+        join(id, "170790003", "saad");
+
+        send(fromHospital(AdtMessages.adt("A01", "OUT2-" + run, p, "VH" + run, "MH" + run, "INSERT")));
+
+        // EHPAD: PAM-FR ADT^A01 over MLLP, the INS in PID-3 (identity VALI from a partner trusted for its INS)
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 1);
+        PartnerMllpReceiver.Received adt = ehpad.about(id).get(0);
+        assertThat(adt.field("MSH", 9)).isEqualTo("ADT^A01^ADT_A01");
+        assertThat(adt.field("MSH", 3)).isEqualTo("CRT_HUB");
+        assertThat(adt.field("MSH", 5)).isEqualTo("DUI_TILLEULS");
+        assertThat(adt.field("MSH", 12)).isEqualTo("2.5^FRA^2.11");
+        assertThat(adt.field("PID", 3)).contains(p.nir() + "^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS");
+        assertThat(adt.field("PID", 5)).startsWith(p.birthName() + "^");
+        assertThat(adt.field("PID", 7)).isEqualTo(p.birthDate());
+        assertThat(adt.field("PID", 32)).isEqualTo("VALI");
+        assertThat(adt.field("PV1", 19)).startsWith("VH" + run + "^");
+        assertThat(adt.field("ZBE", 4)).isEqualTo("INSERT");
+        assertThat(adt.answered()).isEqualTo("AA");
+
+        // SSIAD: a TDDUI transaction Bundle, Patient and stay, conditional updates
+        await().atMost(WAIT).until(() -> ssiadGot(id).size() == 1);
+        Bundle b = ssiadGot(id).get(0);
+        assertThat(b.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
+        assertThat(b.getMeta().hasProfile(TdduiOutboundBundleWriter.PROFILE_BUNDLE)).isTrue();
+        Patient patient = (Patient) b.getEntry().get(0).getResource();
+        assertThat(patient.getMeta().hasProfile(TdduiOutboundBundleWriter.PROFILE_PATIENT)).isTrue();
+        assertThat(patient.getIdentifier()).anyMatch(i -> p.nir().equals(i.getValue()));
+        assertThat(b.getEntry().get(0).getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+        assertThat(b.getEntry().get(0).getRequest().getUrl()).isEqualTo("Patient?identifier=" + HUB_ID + "|" + id);
+        assertThat(b.getEntry()).hasSize(2);
+        Encounter stay = (Encounter) b.getEntry().get(1).getResource();
+        assertThat(stay.getSubject().getReference()).isEqualTo(b.getEntry().get(0).getFullUrl());
+        assertThat(stay.getIdentifier()).anyMatch(i -> ("VH" + run).equals(i.getValue()));
+
+        // SAAD: the same kind of Bundle, as a file, and no temporary file left behind
+        await().atMost(WAIT).until(() -> saadGot(id).size() == 1);
+        Bundle file = FHIR.newJsonParser().parseResource(Bundle.class, saadGot(id).get(0));
+        assertThat(file.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Encounter");
+        try (var names = java.nio.file.Files.list(OutboundTestPartners.saad())) {
+            assertThat(names.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+
+        // every message is in the store, DELIVERED, and listed by the API
+        await().atMost(WAIT).until(() -> rows(SAAD, id).size() == 1 && "DELIVERED".equals(rows(SAAD, id).get(0).get("STATUS")));
+        for (String partner : List.of(EHPAD, SSIAD)) {
+            await().atMost(WAIT).until(() -> "DELIVERED".equals(rows(partner, id).get(0).get("STATUS")));
+        }
+        List<?> listed = admin().getForObject("/api/outbound/messages?partner=" + EHPAD + "&status=DELIVERED&size=500", List.class);
+        Object ehpadRow = rows(EHPAD, id).get(0).get("ID");
+        assertThat(listed).anyMatch(m -> ehpadRow.equals(((Number) ((Map<?, ?>) m).get("id")).longValue())
+                && "A01".equals(((Map<?, ?>) m).get("trigger")));
+
+        // an identity update afterwards: ADT^A31 (the EHPAD already knows the person)
+        send(fromHospital(AdtMessages.adt("A31", "OUT3-" + run, p.withBirthName(p.birthName() + "-B"), "VH" + run, null, null)));
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 2);
+        assertThat(ehpad.about(id).get(1).field("MSH", 9)).isEqualTo("ADT^A31^ADT_A05");
+        assertThat(ehpad.about(id).get(1).field("PID", 5)).startsWith(p.birthName() + "-B^");
+        assertThat(ehpad.about(id).get(1).field("PV1", 2)).isEqualTo("N");
+    }
+
+    @Test
+    void aPartnerOutsideTheCareCircleGetsNothing() throws Exception {
+        Person p = newPerson();
+        send(fromHospital(AdtMessages.adt("A28", "OUT4-" + run, p, "VH" + run, null, null)));
+        String id = hubId(p, HOSPITAL_IPP);
+        join(id, "170780001", "ehpad"); // the EHPAD only
+
+        send(fromHospital(AdtMessages.adt("A31", "OUT5-" + run, p, "VH" + run, null, null)));
+
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 1);
+        // first message the EHPAD gets about this person: a new identity for it
+        assertThat(ehpad.about(id).get(0).field("MSH", 9)).isEqualTo("ADT^A28^ADT_A05");
+        // the dispatch of one change stores every recipient's message at once: none for the SSIAD and the SAAD
+        assertThat(rows(SSIAD, id)).isEmpty();
+        assertThat(rows(SAAD, id)).isEmpty();
+        assertThat(ssiadGot(id)).isEmpty();
+        assertThat(saadGot(id)).isEmpty();
+    }
+
+    @Test
+    void thePartnerTheChangeCameFromGetsNoEchoAndAnUnqualifiedIdentityTravelsWithoutItsIns() throws Exception {
+        Person p = newPerson();
+        // the EHPAD admits the person: it joins the circle (AdmissionApplied); its INS is not trusted (connector)
+        send(AdtMessages.adt("A01", "OUT6-" + run, p, "VE" + run, "ME" + run, "INSERT"));
+        String id = hubId(p, EHPAD_IPP);
+        join(id, "170790002", "ssiad");
+
+        send(AdtMessages.adt("A31", "OUT7-" + run, p.withBirthName(p.birthName() + "-C"), "VE" + run, null, null));
+
+        await().atMost(WAIT).until(() -> ssiadGot(id).size() == 1);
+        Patient sent = (Patient) ssiadGot(id).get(0).getEntryFirstRep().getResource();
+        assertThat(sent.getNameFirstRep().getFamily()).isEqualTo(p.birthName() + "-C");
+        // the hub holds no INS for this identity (withheld at intake): nothing INS-like leaves
+        assertThat(sent.getIdentifier()).noneMatch(i -> p.nir().equals(i.getValue()));
+        // least privilege: the SSIAD gets the hub's id of the person, not the EHPAD's own IPP
+        assertThat(sent.getIdentifier()).extracting(i -> i.getSystem()).containsExactly(HUB_ID);
+        // no echo to the EHPAD, neither stored nor sent
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> rows(EHPAD, id).isEmpty());
+        assertThat(ehpad.about(id)).isEmpty();
+    }
+}
