@@ -8,7 +8,7 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,8 @@ import java.util.Properties;
  * declared charset (a wrong or unknown charset cannot break reading).
  */
 public record MailContent(String messageId, String from, String dispositionNotificationTo, String inReplyTo, Kind kind,
-                          List<Attachment> attachments, boolean signatureNotVerified, Map<String, String> reportFields) {
+                          List<Attachment> attachments, boolean signatureNotVerified, Map<String, String> reportFields,
+                          String subject) {
 
     public enum Kind { MAIL, MDN, DSN }
 
@@ -55,7 +56,8 @@ public record MailContent(String messageId, String from, String dispositionNotif
         int headerEnd = headerEnd(raw, limits.maxHeaderBytes());
         if (headerEnd < 0) throw new MailRejectedException("header block larger than " + limits.maxHeaderBytes() + " bytes");
         try {
-            MimeMessage m = new MimeMessage(SESSION, new ByteArrayInputStream(raw));
+            // A shared stream: the parts are views on the raw bytes, not copies (a 1 MB attachment was copied twice).
+            MimeMessage m = new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
             String messageId = m.getMessageID();
             String from = firstAddress(m.getHeader("From", ","));
             String dnt = firstAddress(m.getHeader("Disposition-Notification-To", ","));
@@ -70,7 +72,8 @@ public record MailContent(String messageId, String from, String dispositionNotif
             }
             walk.part(m, 0);
             return new MailContent(messageId == null ? null : messageId.trim(), from, dnt,
-                    inReplyTo == null ? null : inReplyTo.trim(), kind, List.copyOf(walk.attachments), walk.signed, walk.report);
+                    inReplyTo == null ? null : inReplyTo.trim(), kind, List.copyOf(walk.attachments), walk.signed, walk.report,
+                    subject(m));
         } catch (MessagingException | IOException | RuntimeException e) {
             throw new MailRejectedException("MIME structure cannot be read (" + e.getClass().getSimpleName() + ")");
         }
@@ -164,6 +167,15 @@ public record MailContent(String messageId, String from, String dispositionNotif
             return name == null ? null : MimeUtility.decodeText(name).trim();
         } catch (MessagingException | java.io.UnsupportedEncodingException | RuntimeException e) {
             return "unreadable-name";
+        }
+    }
+
+    /** The decoded Subject (for the receipts), null when absent or unreadable. */
+    private static String subject(MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (MessagingException | RuntimeException e) {
+            return null;
         }
     }
 

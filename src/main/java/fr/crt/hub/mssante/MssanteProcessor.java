@@ -9,13 +9,9 @@ import fr.crt.hub.xdm.XdmLimits;
 import fr.crt.hub.xdm.XdmPackage;
 import fr.crt.hub.xdm.XdmPackageReader;
 import fr.crt.hub.xdm.XdmRejectedException;
-import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +50,7 @@ public class MssanteProcessor {
         try {
             mail = MailContent.parse(m.raw(), limits);
         } catch (MailRejectedException e) {
-            reject(id, "mail refused: " + e.getMessage(), null, null);
+            reject(id, "mail refused: " + e.getMessage(), null);
             return;
         }
         if (mail.signatureNotVerified()) store.event(id, "SMIME", "multipart/signed: signed content read, signature NOT verified");
@@ -73,7 +69,7 @@ public class MssanteProcessor {
             } else {
                 store.markProcessed(id, null);
                 store.event(id, "PROCESSED", "no document in the mail");
-                receipts.answer(id, mail, subject(m.raw()), null);
+                receipts.answer(id, mail, mail.subject(), null);
             }
             return;
         }
@@ -90,12 +86,12 @@ public class MssanteProcessor {
                 }
                 if (pkg.submissionSet().patientId() != null) cxs.add(pkg.submissionSet().patientId());
             } catch (XdmRejectedException e) {
-                reject(id, "IHE_XDM.ZIP refused: " + e.reason() + ": " + e.getMessage(), mail, m.raw());
+                reject(id, "IHE_XDM.ZIP refused: " + e.reason() + ": " + e.getMessage(), mail);
                 return;
             }
         }
         if (entries.isEmpty()) {
-            reject(id, "IHE_XDM.ZIP holds no document entry", mail, m.raw());
+            reject(id, "IHE_XDM.ZIP holds no document entry", mail);
             return;
         }
         Optional<Cx> ins = identity.ins(cxs);
@@ -107,7 +103,7 @@ public class MssanteProcessor {
         boolean sameInsEverywhere = cxs.stream().map(Cx::parse).filter(c -> c != null && identity.isInsOid(c.authorityOid()))
                 .allMatch(c -> c.id().equals(ins.get().id()));
         if (!sameInsEverywhere) {
-            reject(id, "XDM metadata names more than one INS: not attached to anybody", mail, m.raw());
+            reject(id, "XDM metadata names more than one INS: not attached to anybody", mail);
             return;
         }
         Optional<Patient> patient = identity.find(ins.get());
@@ -122,21 +118,13 @@ public class MssanteProcessor {
         store.markProcessed(id, patientRef);
         store.event(id, "WRITTEN", written.isEmpty() ? "already applied" : String.join(", ", written));
         log.info("mail message {} applied: {} document(s)", id, written.size());
-        receipts.answer(id, mail, subject(m.raw()), null);
+        receipts.answer(id, mail, mail.subject(), null);
     }
 
-    private void reject(long id, String reason, MailContent mail, byte[] raw) {
+    private void reject(long id, String reason, MailContent mail) {
         store.markFailedAttempt(id, MessageStatus.REJECTED, reason);
         store.event(id, "ERROR", reason);
         log.warn("mail message {} rejected: {}", id, reason.length() > 120 ? reason.substring(0, 120) : reason);
-        if (mail != null) receipts.answer(id, mail, subject(raw), reason);
-    }
-
-    static String subject(byte[] raw) {
-        try {
-            return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw)).getSubject();
-        } catch (Exception e) {
-            return null;
-        }
+        if (mail != null) receipts.answer(id, mail, mail.subject(), reason);
     }
 }
