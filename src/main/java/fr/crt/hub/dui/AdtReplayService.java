@@ -44,11 +44,14 @@ public class AdtReplayService {
     });
 
     private final PatientKeyExtractor patientKeys;
+    private final org.springframework.beans.factory.ObjectProvider<fr.crt.hub.tddui.TdduiIntake> tddui;
 
     public AdtReplayService(MessageStore store, AdtInboundInspector inspector, ProducerTemplate producer,
                             @Value("jms:queue:${hub.queues.adt:hub.adt.inbound}") String queueUri,
-                            PatientKeyExtractor patientKeys) {
+                            PatientKeyExtractor patientKeys,
+                            org.springframework.beans.factory.ObjectProvider<fr.crt.hub.tddui.TdduiIntake> tddui) {
         this.patientKeys = patientKeys;
+        this.tddui = tddui;
         this.store = store;
         this.inspector = inspector;
         this.producer = producer;
@@ -69,6 +72,10 @@ public class AdtReplayService {
         if (original.get().transport() != null && original.get().transport().startsWith("mssante")) {
             // a mail is not an HL7 message: it would be refused as garbage and its copy stored for nothing
             throw new NotAnHl7MessageException(id);
+        }
+        if (fr.crt.hub.tddui.TdduiIntake.TRANSPORT.equals(original.get().transport())) {
+            // a TDDUI Bundle is replayed through its own intake (validation, matrix, mapping), synchronously
+            return Optional.of(tddui.getObject().replay(id, editedRaw));
         }
         byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow(() -> new RawContentPurgedException(id));
         InboundVerdict v = inspector.inspect(raw);

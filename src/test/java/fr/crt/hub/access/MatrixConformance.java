@@ -259,6 +259,7 @@ public class MatrixConformance {
             default -> throw new IllegalStateException("fixture has no example for " + m.type() + " (kind " + kind + ")");
         };
         if (m.category() != null && r instanceof Communication c) c.addCategory().addCoding().setCode(m.category());
+        if (m.profile() != null) r.getMeta().addProfile(m.profile());
         return r;
     }
 
