@@ -52,6 +52,9 @@ public class TdduiIntake {
     /** Resource types the hub maps. */
     static final Set<String> MAPPED = Set.of("Patient", "Consent", "CarePlan", "Goal", "Task", "DocumentReference");
 
+    /** Kind of data a TDDUI Consent Accord is written as (mappings/access-matrix.yaml). */
+    static final String ACCORD_KIND = "projet-personnalise";
+
     private final MessageStore store;
     private final PatientKeys patientKeys;
     private final TdduiValidator validator;
@@ -160,7 +163,9 @@ public class TdduiIntake {
             store.markFailedAttempt(messageId, MessageStatus.DEAD_LETTER, "mapping failed: " + e.getClass().getSimpleName()
                     + " (replay once fixed)");
             store.event(messageId, "ERROR", e.getClass().getSimpleName());
-            log.error("TDDUI message {} from {} not applied: {}", messageId, partner.id(), e.getClass().getSimpleName(), e);
+            // the class only: a repository message may quote the content (health data); the stack at debug level
+            log.error("TDDUI message {} from {} not applied: {}", messageId, partner.id(), e.getClass().getSimpleName());
+            log.debug("TDDUI message {} failure", messageId, e);
             OperationOutcome oo = new OperationOutcome();
             oo.addIssue().setSeverity(IssueSeverity.FATAL).setCode(IssueType.EXCEPTION)
                     .setDiagnostics("the hub could not apply the bundle; it is kept as message " + messageId);
@@ -199,7 +204,9 @@ public class TdduiIntake {
                         r.fhirType() + " is not taken by the hub from TDDUI (taken: " + String.join(", ", MAPPED.stream().sorted().toList()) + ")"));
                 continue;
             }
-            String kind = matrix.kindOf(r);
+            // an accord is written as part of the projet personnalisé it supports (once stored it reads as `consents`)
+            String kind = r instanceof org.hl7.fhir.r4.model.Consent && r.getMeta().hasProfile(TdduiProfiles.CONSENT_ACCORD)
+                    ? ACCORD_KIND : matrix.kindOf(r);
             if (kind == null || !matrix.allows(partner.kind(), kind, Access.WRITE)) {
                 refused.add(new TdduiRejected.Issue(IssueSeverity.ERROR, IssueType.FORBIDDEN, where,
                         "a " + partner.kind() + " may not write " + (kind == null ? r.fhirType() : kind)

@@ -367,4 +367,27 @@ class TdduiIntakeTest extends HubTestBase {
         assertThat(repo.search(CarePlan.class, SearchParameterMap.newSynchronous(CarePlan.SP_IDENTIFIER,
                 new TokenParam("https://identifiant-medicosocial-projetpersonnalise.esante.gouv.fr", local + "-PPER-12")))).isEmpty();
     }
+
+    @Test
+    void twoPartnersSendingTheSameInsShareOnePatientAndItsCircle() throws Exception {
+        String ins = "274075176079430";
+        for (String partner : List.of(SSIAD, SAAD)) {
+            Bundle b = CTX.newJsonParser().parseResource(Bundle.class, freshIme(newLocalId()));
+            Patient p = (Patient) b.getEntry().get(0).getResource();
+            var id = p.addIdentifier().setSystem("urn:oid:1.2.250.1.213.1.4.10").setValue(ins);
+            id.getType().addCoding().setSystem("https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203").setCode("INS-NIR-TEST");
+            id.setUse(org.hl7.fhir.r4.model.Identifier.IdentifierUse.OFFICIAL);
+            Posted posted = postAs(partner, CTX.newJsonParser().encodeResourceToString(b).getBytes(StandardCharsets.UTF_8));
+            assertThat(posted.status()).as(partner + " " + posted.body()).isEqualTo(200);
+        }
+        List<Patient> holders = repo.searchPatientsByIdentifier("urn:oid:1.2.250.1.213.1.4.10", ins);
+        assertThat(holders).hasSize(1);
+        String ref = holders.get(0).getIdElement().toUnqualifiedVersionless().getValue();
+        assertThat(holders.get(0).getIdentifier()).extracting(org.hl7.fhir.r4.model.Identifier::getSystem)
+                .contains(SSIAD_LOCAL_SYSTEM, "urn:oid:1.2.250.1.213.1.999.170790003.1");
+        assertThat(circle.teamOf(ref).orElseThrow().getParticipant()).extracting(x -> x.getMember().getIdentifier().getValue())
+                .contains("170790002", "170790003");
+        // each partner's projet personnalisé stays its own
+        assertThat(about(CarePlan.class, CarePlan.SP_SUBJECT, ref)).hasSize(2);
+    }
 }
