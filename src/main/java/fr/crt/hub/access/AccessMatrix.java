@@ -108,7 +108,8 @@ public class AccessMatrix {
         String type = R4.getResourceType(resource);
         for (Map.Entry<String, List<Match>> e : data.matches.entrySet()) {
             for (Match m : e.getValue()) {
-                if (m.type.equals(type) && (m.category == null || hasCategory(resource, m.category))) return e.getKey();
+                if (m.type.equals(type) && (m.category == null || hasCategory(resource, m.category))
+                        && (m.profile == null || hasProfile(resource, m.profile))) return e.getKey();
             }
         }
         return null;
@@ -198,8 +199,11 @@ public class AccessMatrix {
 
     // ------------------------------------------------------------------ parsing
 
-    /** Resource type and optional category code a kind of data covers. */
-    public record Match(String type, String category) {}
+    /**
+     * Resource type and optional category code and declared profile ({@code meta.profile}) a kind of data covers.
+     * Kinds are tried in file order: the first that matches is the resource's kind.
+     */
+    public record Match(String type, String category, String profile) {}
 
     private record Data(Map<String, String> roles, Map<String, Map<String, Access>> access,
                         Map<String, List<Match>> matches, Set<String> directory, Set<String> restricted,
@@ -225,7 +229,8 @@ public class AccessMatrix {
             for (JsonNode m : required(e.getValue(), "match")) {
                 String type = m.path("type").asText("");
                 if (type.isBlank()) throw new IllegalArgumentException("kind " + e.getKey() + ": match without type");
-                ms.add(new Match(type, m.hasNonNull("category") ? m.get("category").asText() : null));
+                ms.add(new Match(type, m.hasNonNull("category") ? m.get("category").asText() : null,
+                        m.hasNonNull("profile") ? m.get("profile").asText() : null));
             }
             matches.put(e.getKey(), List.copyOf(ms));
             access.put(e.getKey(), row(e.getKey(), e.getValue().path("access"), roles));
@@ -280,6 +285,10 @@ public class AccessMatrix {
                     || c.getSystem().contains("TRE_A05") || c.getSystem().contains("J07"))) return c.getCode();
         }
         return doc.getType().getCodingFirstRep().getCode();
+    }
+
+    private static boolean hasProfile(IBaseResource resource, String profile) {
+        return resource.getMeta().getProfile().stream().anyMatch(p -> profile.equals(p.getValue()));
     }
 
     private static boolean hasCategory(IBaseResource resource, String code) {

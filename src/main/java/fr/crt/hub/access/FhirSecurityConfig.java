@@ -23,7 +23,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * Who may call {@code /fhir/**}: its own filter chain, ahead of the hub's API chain. Accepted: bearer tokens of
  * the configured OIDC issuer (signature by the issuer's JWKS, issuer, audience, expiry; then claims, see
  * {@link TokenIdentities}), partner client certificates on the HTTPS listener ({@link PartnerCertificateFilter}),
- * and the hub's HTTP-Basic accounts. Anything else: 401, no data. What each caller then sees is decided inside
+ * and the hub's HTTP-Basic accounts. Anything else: 401, no data. The same chain guards the partners' TDDUI intake
+ * ({@code POST /tddui}, {@link fr.crt.hub.tddui.TdduiController}). What each caller then sees is decided inside
  * HAPI ({@link FhirAccessConfig}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -40,7 +41,8 @@ public class FhirSecurityConfig {
         // servlet, which never sees HAPI's servlet requests.
         http.securityMatcher(request -> {
                     String path = request.getRequestURI().substring(request.getContextPath().length());
-                    return path.equals(base) || path.startsWith(base + "/");
+                    return path.equals(base) || path.startsWith(base + "/")
+                            || path.equals(fr.crt.hub.tddui.TdduiController.PATH); // partners' TDDUI intake, same callers
                 })
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

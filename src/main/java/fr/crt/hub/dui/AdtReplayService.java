@@ -44,11 +44,14 @@ public class AdtReplayService {
     });
 
     private final PatientKeyExtractor patientKeys;
+    private final org.springframework.beans.factory.ObjectProvider<fr.crt.hub.tddui.TdduiIntake> tddui;
 
     public AdtReplayService(MessageStore store, AdtInboundInspector inspector, ProducerTemplate producer,
                             @Value("jms:queue:${hub.queues.adt:hub.adt.inbound}") String queueUri,
-                            PatientKeyExtractor patientKeys) {
+                            PatientKeyExtractor patientKeys,
+                            org.springframework.beans.factory.ObjectProvider<fr.crt.hub.tddui.TdduiIntake> tddui) {
         this.patientKeys = patientKeys;
+        this.tddui = tddui;
         this.store = store;
         this.inspector = inspector;
         this.producer = producer;
@@ -73,6 +76,10 @@ public class AdtReplayService {
         if (original.get().transport() != null && original.get().transport().startsWith("out-")) {
             // sent by the hub, not received: replaying it as inbound would apply the hub's own message to itself
             throw new OutboundMessageException(id);
+        }
+        if (fr.crt.hub.tddui.TdduiIntake.TRANSPORT.equals(original.get().transport())) {
+            // a TDDUI Bundle is replayed through its own intake (validation, matrix, mapping), synchronously
+            return Optional.of(tddui.getObject().replay(id, editedRaw));
         }
         byte[] raw = editedRaw != null ? editedRaw : store.raw(id).orElseThrow(() -> new RawContentPurgedException(id));
         InboundVerdict v = inspector.inspect(raw);

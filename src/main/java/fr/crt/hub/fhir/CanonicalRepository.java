@@ -108,6 +108,16 @@ public class CanonicalRepository {
         return systemDao.transaction(systemRequest(), bundle);
     }
 
+    /**
+     * FHIR transaction bundle applied inside the caller's Spring transaction (HAPI's {@code transactionNested}):
+     * {@link #transaction} refuses to run while one is active, so a writer that also writes other resources in the
+     * same unit of work (all or nothing) uses this one.
+     */
+    public Bundle transactionInCurrent(Bundle bundle) {
+        flushIfInTransaction(); // what the caller wrote before must be seen by the bundle's reference checks
+        return systemDao.transactionNested(systemRequest(), bundle);
+    }
+
     /** Synchronous search returning every match. */
     public <T extends Resource> List<T> search(Class<T> type, SearchParameterMap map) {
         flushIfInTransaction();

@@ -240,11 +240,13 @@ public class MessageStore {
     /**
      * HL7 messages acknowledged but not yet processed, e.g. after a crash between store and queue: to be re-queued.
      * Mail ({@code mssante*} transports) has its own queue and recovery ({@link #pendingIds(String, Instant, long, int)}),
-     * outbound messages ({@code out-*}) theirs (fr.crt.hub.outbound.OutboundRecovery).
+     * outbound messages ({@code out-*}) theirs (fr.crt.hub.outbound.OutboundRecovery); TDDUI bundles ({@code tddui})
+     * are handled within their HTTP call, never queued (one left QUEUED by a crash is replayed by an operator).
      */
     public List<Long> pendingIds(Instant receivedBefore, long afterId, int limit) {
         return jdbc.queryForList("SELECT id FROM hub_message WHERE status IN ('QUEUED','RETRYING') AND received_at < ?"
-                + " AND transport NOT LIKE 'mssante%' AND transport NOT LIKE 'out-%' AND id > ? ORDER BY id LIMIT ?", Long.class, Timestamp.from(receivedBefore),
+                + " AND transport NOT LIKE 'mssante%' AND transport NOT LIKE 'out-%' AND transport <> 'tddui' AND id > ?"
+                + " ORDER BY id LIMIT ?", Long.class, Timestamp.from(receivedBefore),
                 afterId, limit);
     }
 

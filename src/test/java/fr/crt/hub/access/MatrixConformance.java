@@ -110,7 +110,7 @@ public class MatrixConformance {
                 .map(p -> "GET /fhir/Patient?_id=" + p.substring(8) + "&_revinclude=*&_count=1000").toList());
         paths.put("$everything", patients.values().stream().map(p -> "GET /fhir/" + p + "/$everything?_count=1000").toList());
         paths.put("history", stateOf.keySet().stream().map(r -> "GET /fhir/" + r + "/_history").toList());
-        // a batch of reads of the types the role may read; and one asking for every type, which is refused as a
+        // a batch of reads of the resources whose kind the role may read; and one asking for every type, which is refused as a
         // whole (403, no data) when it holds a type the role may not read at all
         paths.put("batch", List.of("BATCH " + role, "BATCH *"));
         return paths.entrySet().stream().map(e -> DynamicContainer.dynamicContainer(e.getKey(),
@@ -159,7 +159,9 @@ public class MatrixConformance {
         if (!request.startsWith("GET /fhir/") || request.contains("/$everything") || request.contains("/_history")
                 || request.matches("GET /fhir/[A-Za-z]+/[^?/]+")) return true;
         String type = request.substring("GET /fhir/".length()).replaceAll("[?/].*", "");
-        return matrix.resourceTypes(role, Access.READ).contains(type);
+        // a type may be split between kinds (by category or profile): includes come only from primaries the role sees
+        return stateOf.keySet().stream().anyMatch(ref -> ref.startsWith(type + "/")
+                && matrix.allows(role, kindOf.get(ref), Access.READ));
     }
 
     /** Refs of the fixture resources the response carries (bundle entries or the resource itself). */
@@ -170,7 +172,8 @@ public class MatrixConformance {
             Set<String> readable = forRole.equals("*") ? null : matrix.resourceTypes(forRole, Access.READ);
             Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
             for (String ref : stateOf.keySet()) {
-                if (readable == null || readable.contains(ref.substring(0, ref.indexOf('/')))) {
+                if (readable == null || (readable.contains(ref.substring(0, ref.indexOf('/')))
+                        && matrix.allows(forRole, kindOf.get(ref), Access.READ))) {
                     batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(ref);
                 }
             }
@@ -259,6 +262,7 @@ public class MatrixConformance {
             default -> throw new IllegalStateException("fixture has no example for " + m.type() + " (kind " + kind + ")");
         };
         if (m.category() != null && r instanceof Communication c) c.addCategory().addCoding().setCode(m.category());
+        if (m.profile() != null) r.getMeta().addProfile(m.profile());
         return r;
     }
 
