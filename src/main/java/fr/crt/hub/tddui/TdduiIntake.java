@@ -65,7 +65,7 @@ public class TdduiIntake {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
 
-    public TdduiIntake(MessageStore store, PatientKeys patientKeys, TdduiValidator validator, TdduiWriter writer,
+    public TdduiIntake(MessageStore store, PatientKeys patientKeys, @org.springframework.context.annotation.Lazy TdduiValidator validator, TdduiWriter writer,
                        AccessMatrix matrix, IdentityCheckService identityChecks, ConnectorRegistry connectors,
                        ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
         this.store = store;

@@ -41,6 +41,7 @@ import org.springframework.stereotype.Component;
  * the validator reports as error or fatal refuses the bundle.
  */
 @Component
+@org.springframework.context.annotation.Lazy // FR Core + TDDUI snapshots cost tens of seconds: paid by the first TDDUI post, not by every hub start
 public class TdduiValidator {
 
     static final String FR_CORE_PACKAGE = "fhir/packages/hl7.fhir.fr.core-2.1.0.tgz";

@@ -51,13 +51,14 @@ class CrashSafetyIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashSafetyIT.class);
 
-    private static final int MESSAGES = Integer.getInteger("crash.messages", 2000);
+    private static final int MESSAGES = Integer.getInteger("crash.messages", 1200);
     private static final int PERSONS = Integer.getInteger("crash.persons", 800);
     private static final int SENDERS = Integer.getInteger("crash.senders", 4);
     private static final int KILL_AFTER_ACKS = Integer.getInteger("crash.kill-after-acks", MESSAGES / 2);
     // the hub now builds the TDDUI profile snapshots at start (tens of seconds on a loaded 2-core machine)
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Integer.getInteger("crash.start-timeout-s", 300));
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(Integer.getInteger("crash.drain-timeout-s", 150));
+    // each applied ADT now also records an identity check and asks the outbound dispatcher: draining takes longer
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(Integer.getInteger("crash.drain-timeout-s", 360));
     private static final Path TARGET = Path.of(System.getProperty("hub.project.dir", "")).toAbsolutePath().resolve("target");
 
     @Test
