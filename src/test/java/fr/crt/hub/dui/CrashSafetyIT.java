@@ -55,7 +55,7 @@ class CrashSafetyIT {
     private static final int PERSONS = Integer.getInteger("crash.persons", 800);
     private static final int SENDERS = Integer.getInteger("crash.senders", 4);
     private static final int KILL_AFTER_ACKS = Integer.getInteger("crash.kill-after-acks", MESSAGES / 2);
-    // the hub now builds the TDDUI profile snapshots at start (tens of seconds on a loaded 2-core machine)
+    // a hub start takes 60-90 s on a loaded 2-core machine
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Integer.getInteger("crash.start-timeout-s", 300));
     // each applied ADT now also records an identity check and asks the outbound dispatcher: draining takes longer
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(Integer.getInteger("crash.drain-timeout-s", 360));
