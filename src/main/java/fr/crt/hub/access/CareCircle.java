@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -51,6 +52,7 @@ public class CareCircle {
     private final CanonicalRepository repo;
     private final AccessProperties props;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(Set<String> patients, Instant until) {}
@@ -77,14 +79,15 @@ public class CareCircle {
     }
 
     @org.springframework.beans.factory.annotation.Autowired
-    public CareCircle(CanonicalRepository repo, AccessProperties props) {
-        this(repo, props, Clock.systemUTC());
+    public CareCircle(CanonicalRepository repo, AccessProperties props, ApplicationEventPublisher events) {
+        this(repo, props, events, Clock.systemUTC());
     }
 
-    CareCircle(CanonicalRepository repo, AccessProperties props, Clock clock) {
+    CareCircle(CanonicalRepository repo, AccessProperties props, ApplicationEventPublisher events, Clock clock) {
         this.repo = repo;
         this.props = props;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Versionless ids ({@code Patient/12}) of the persons whose circle holds {@code caller} today. */
@@ -117,6 +120,12 @@ public class CareCircle {
     /** Adds (or renews: same key and role) a member to the circle of {@code patientRef}; creates the CareTeam if needed. */
     @Transactional(transactionManager = "transactionManager")
     public CareTeam join(String patientRef, Member m) {
+        return join(patientRef, m, null);
+    }
+
+    /** As {@link #join(String, Member)}, for a member whose own partner message (connector {@code originConnectorId}) made it join. */
+    @Transactional(transactionManager = "transactionManager")
+    public CareTeam join(String patientRef, Member m, String originConnectorId) {
         IdType pid = new IdType(patientRef).toUnqualifiedVersionless();
         repo.read(Patient.class, pid); // 404 (ResourceNotFoundException) for an unknown person
         CareTeam team = teamOf(pid.getValue()).orElseGet(() -> {
@@ -128,7 +137,9 @@ public class CareCircle {
         });
         CareTeamParticipantComponent p = team.getParticipant().stream()
                 .filter(x -> m.key().equals(keyOf(x)) && m.role().equals(roleOf(x)))
-                .findFirst().orElseGet(team::addParticipant);
+                .findFirst().orElse(null);
+        boolean newcomer = p == null && team.getParticipant().stream().noneMatch(x -> m.key().equals(keyOf(x)));
+        if (p == null) p = team.addParticipant();
         Reference member = new Reference().setType("practitioner".equals(m.type()) ? "Practitioner" : "Organization");
         member.getIdentifier().setSystem("practitioner".equals(m.type()) ? RPPS_SYSTEM : CanonicalWriter.FINESS_SYSTEM)
                 .setValue(m.id());
@@ -146,6 +157,7 @@ public class CareCircle {
             team.setId(repo.create(team, "CareTeam?subject=" + pid.getValue()).getId().toUnqualifiedVersionless());
         }
         cache.clear();
+        if (newcomer) events.publishEvent(new CircleJoined(pid.getValue(), m.type(), m.id(), originConnectorId));
         log.info("care circle {}: member {} joined as {}", team.getIdElement().toUnqualifiedVersionless().getValue(),
                 m.type(), m.role());
         return team;
@@ -159,7 +171,8 @@ public class CareCircle {
             log.warn("admission from {}: connector declares no organisation FINESS, circle unchanged", partner.id());
             return;
         }
-        join(admission.patientRef(), new Member("organization", partner.organisation().finess(), partner.kind(), null, null));
+        join(admission.patientRef(), new Member("organization", partner.organisation().finess(), partner.kind(), null, null),
+                partner.id());
     }
 
     /**

@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import fr.crt.hub.audit.AuditRecord;
 import fr.crt.hub.audit.AuditTrail;
+import fr.crt.hub.fhir.CanonicalChanged;
 import fr.crt.hub.fhir.CanonicalRepository;
 import fr.crt.hub.insi.InsiAnswer;
 import fr.crt.hub.insi.InsiCallFailed;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -39,6 +41,8 @@ public class IdentityCheckService {
 
     private static final Logger log = LoggerFactory.getLogger(IdentityCheckService.class);
 
+    /** Partners are told when an identity changes status (outbound, after the commit). */
+    private final ApplicationEventPublisher events;
     private final IdentityCheckStore checks;
     private final VigilanceTaskStore tasks;
     private final CanonicalRepository repo;
@@ -56,7 +60,9 @@ public class IdentityCheckService {
     public IdentityCheckService(IdentityCheckStore checks, VigilanceTaskStore tasks, CanonicalRepository repo,
                                 AuditTrail audit, DuplicateDetector duplicates, ObjectProvider<InsiClient> insi,
                                 NirValidator nirValidator, InsProperties insProperties, IdentityProperties props,
-                                IdentityMetrics metrics, PlatformTransactionManager transactionManager) {
+                                IdentityMetrics metrics, PlatformTransactionManager transactionManager,
+                                ApplicationEventPublisher events) {
+        this.events = events;
         this.checks = checks;
         this.tasks = tasks;
         this.repo = repo;
@@ -220,6 +226,7 @@ public class IdentityCheckService {
                 new Coding(IdentityFhir.CS_METHOD_COLLECTION, "INSI", null));
         IdentityFhir.setSubExtension(reliability, "dateCollection", IdentityFhir.today());
         repo.update(p);
+        events.publishEvent(new CanonicalChanged(check.patientRef(), null, null));
         checks.done(check.id(), "match", "CR00 match, RECUP set");
         return "match";
     }

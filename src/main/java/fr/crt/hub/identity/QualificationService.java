@@ -4,6 +4,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import fr.crt.hub.audit.AuditRecord;
 import fr.crt.hub.audit.AuditTrail;
+import fr.crt.hub.fhir.CanonicalChanged;
 import fr.crt.hub.fhir.CanonicalRepository;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -15,6 +16,7 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.stereotype.Service;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,13 +38,16 @@ public class QualificationService {
 
     public record Qualified(String patientRef, String status, String documentType, String by, String date) {}
 
+    /** Partners are told when an identity changes status (outbound, after the commit). */
+    private final ApplicationEventPublisher events;
     private final CanonicalRepository repo;
     private final VigilanceTaskStore tasks;
     private final AuditTrail audit;
     private final TransactionTemplate tx;
 
     public QualificationService(CanonicalRepository repo, VigilanceTaskStore tasks, AuditTrail audit,
-                                PlatformTransactionManager transactionManager) {
+                                PlatformTransactionManager transactionManager, ApplicationEventPublisher events) {
+        this.events = events;
         this.repo = repo;
         this.tasks = tasks;
         this.audit = audit;
@@ -112,6 +117,7 @@ public class QualificationService {
             p.getMeta().addProfile(IdentityFhir.PROFILE_PATIENT_INS);
         }
         repo.update(p);
+        events.publishEvent(new CanonicalChanged(ref, null, null));
         return new Qualified(ref, IdentityFhir.QUAL, doc, user, LocalDate.now().toString());
     }
 

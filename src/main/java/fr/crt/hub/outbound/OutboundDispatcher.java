@@ -1,5 +1,8 @@
 package fr.crt.hub.outbound;
 
+import fr.crt.hub.access.CircleJoined;
+import fr.crt.hub.audit.AuditRecord;
+import fr.crt.hub.audit.AuditTrail;
 import fr.crt.hub.fhir.CanonicalChanged;
 import fr.crt.hub.store.MessageStatus;
 import fr.crt.hub.store.MessageStore;
@@ -46,13 +49,16 @@ public class OutboundDispatcher {
     private final OutboundPartners partners;
     private final ProducerTemplate producer;
     private final OutboundMetrics metrics;
+    private final AuditTrail audit;
     /** Own transactions: after the commit, the finished transaction is still bound to the thread but cannot be used. */
     private final TransactionTemplate fresh;
 
     public OutboundDispatcher(OutboundProperties props, OutboundRecipients recipients, ChangeReader reader,
                               PamFrOutboundMapper pamFr, TdduiOutboundBundleWriter tddui, OutboundStore store,
                               MessageStore messages, PatientKeys patientKeys, OutboundPartners partners,
-                              ProducerTemplate producer, OutboundMetrics metrics, PlatformTransactionManager transactionManager) {
+                              ProducerTemplate producer, OutboundMetrics metrics, AuditTrail audit,
+                              PlatformTransactionManager transactionManager) {
+        this.audit = audit;
         this.fresh = new TransactionTemplate(transactionManager);
         this.fresh.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.props = props;
@@ -71,8 +77,22 @@ public class OutboundDispatcher {
     @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     public void onChange(CanonicalChanged change) {
         if (!props.enabled() || change.patientRef() == null) return;
+        dispatchLogged(change, null);
+    }
+
+    /**
+     * A structure joined the person's circle: it is sent what it may know of the person now (A28 and current state),
+     * as the first message of its own, instead of waiting for the next change.
+     */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    public void onJoin(CircleJoined joined) {
+        if (!props.enabled() || joined.patientRef() == null || !"organization".equals(joined.memberType())) return;
+        dispatchLogged(new CanonicalChanged(joined.patientRef(), joined.originConnectorId(), null), joined.memberId());
+    }
+
+    private void dispatchLogged(CanonicalChanged change, String onlyFiness) {
         try {
-            dispatch(change);
+            dispatch(change, onlyFiness);
         } catch (RuntimeException e) {
             // after the commit nothing can be rolled back: say which change was not dispatched (ids only)
             log.error("outbound: change {} of message {} not dispatched: {}", change.patientRef(), change.sourceMessageId(),
@@ -85,14 +105,20 @@ public class OutboundDispatcher {
     private record Stored(PartnerOutbound partner, long id, String patientRef) {}
 
     void dispatch(CanonicalChanged change) {
+        dispatch(change, null);
+    }
+
+    void dispatch(CanonicalChanged change, String onlyFiness) {
         // built and stored in one transaction of its own, committed before any id reaches a queue
-        List<Stored> stored = fresh.execute(s -> build(change));
+        List<Stored> stored = fresh.execute(s -> build(change, onlyFiness));
         for (Stored m : stored) queue(m.partner(), m.id(), m.patientRef());
     }
 
-    private List<Stored> build(CanonicalChanged change) {
+    private List<Stored> build(CanonicalChanged change, String onlyFiness) {
         List<Stored> out = new ArrayList<>();
-        List<OutboundRecipients.Recipient> to = recipients.of(change.patientRef(), change.originConnectorId());
+        OutboundRecipients.Recipients found = recipients.of(change.patientRef(), change.originConnectorId(), onlyFiness);
+        for (String partnerId : found.opposed()) withheld(partnerId, change);
+        List<OutboundRecipients.Recipient> to = found.to();
         if (to.isEmpty()) return out;
         Optional<ChangeSnapshot> read = reader.read(change.patientRef(), change.sourceMessageId());
         if (read.isEmpty()) return out;
@@ -127,6 +153,18 @@ public class OutboundDispatcher {
             out.add(new Stored(p, id.get(), snap.patientRef()));
         }
         return out;
+    }
+
+    /**
+     * The person opposed a structure of the circle: nothing is built for it, and the decision is audited (as a refused
+     * read through the API would be), once per change.
+     */
+    private void withheld(String partnerId, CanonicalChanged change) {
+        metrics.outcome(partnerId, "opposed");
+        audit.record(new AuditRecord("E", "outbound-withheld", AuditRecord.SYSTEM_ACTOR, null, change.patientRef(),
+                "connector/" + partnerId, AuditRecord.Outcome.MINOR_FAILURE,
+                "not sent to " + partnerId + ": the person opposes this structure"
+                        + (change.sourceMessageId() == null ? "" : " (change of message " + change.sourceMessageId() + ")")));
     }
 
     /** Puts a stored message on its partner's queue; a failure leaves it QUEUED in the store (delivered later). */

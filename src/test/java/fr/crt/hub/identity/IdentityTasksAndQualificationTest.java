@@ -230,6 +230,16 @@ class IdentityTasksAndQualificationTest extends HubTestBase {
                 && "vig-operator".equals(e.getAgentFirstRep().getWho().getDisplay())
                 && e.getOutcomeDesc().contains("document PA"));
 
+        // the EHPAD of the person's circle is told at once, the INS now in PID-3 (it leaves only qualified); A28 as the
+        // hub had sent it nothing about this person yet (the EHPAD's own A28 made it a member: no echo)
+        var ehpad = fr.crt.hub.support.OutboundTestPartners.ehpad();
+        String nir = Person.of(905).nir();
+        var told = await().atMost(WAIT).until(() -> ehpad.about(id).stream().filter(m -> m.field("PID", 3).contains(nir)).toList(),
+                l -> !l.isEmpty());
+        assertThat(told).hasSize(1);
+        assertThat(told.get(0).field("MSH", 9)).isEqualTo("ADT^A28^ADT_A05");
+        assertThat(told.get(0).field("PID", 32)).isEqualTo("VALI");
+
         ResponseEntity<Map<String, Object>> again = post("admin", url, Map.of("documentType", "CN"));
         assertThat(again.getStatusCode()).isEqualTo(HttpStatus.CONFLICT);
         assertThat(again.getBody().get("error").toString()).contains("already qualified");

@@ -10,7 +10,15 @@ import fr.crt.hub.support.PartnerMllpReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -33,12 +41,17 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
         join(id, "170780001", "ehpad");
         join(id, "170790002", "ssiad");
         join(id, "170790003", "saad");
+        // joining the circle: each structure is told at once who the person is (A28, identity-only Bundles)
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 1 && ssiadGot(id).size() == 1 && saadGot(id).size() == 1);
+        assertThat(ehpad.about(id).get(0).field("MSH", 9)).isEqualTo("ADT^A28^ADT_A05");
+        assertThat(ssiadGot(id).get(0).getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient");
+
 
         send(fromHospital(AdtMessages.adt("A01", "OUT2-" + run, p, "VH" + run, "MH" + run, "INSERT")));
 
         // EHPAD: PAM-FR ADT^A01 over MLLP, the INS in PID-3 (identity VALI from a partner trusted for its INS)
-        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 1);
-        PartnerMllpReceiver.Received adt = ehpad.about(id).get(0);
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 2);
+        PartnerMllpReceiver.Received adt = ehpad.about(id).get(1);
         assertThat(adt.field("MSH", 9)).isEqualTo("ADT^A01^ADT_A01");
         assertThat(adt.field("MSH", 3)).isEqualTo("CRT_HUB");
         assertThat(adt.field("MSH", 5)).isEqualTo("DUI_TILLEULS");
@@ -52,8 +65,8 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
         assertThat(adt.answered()).isEqualTo("AA");
 
         // SSIAD: a TDDUI transaction Bundle, Patient and stay, conditional updates
-        await().atMost(WAIT).until(() -> ssiadGot(id).size() == 1);
-        Bundle b = ssiadGot(id).get(0);
+        await().atMost(WAIT).until(() -> ssiadGot(id).size() == 2);
+        Bundle b = ssiadGot(id).get(1);
         assertThat(b.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
         assertThat(b.getMeta().hasProfile(TdduiOutboundBundleWriter.PROFILE_BUNDLE)).isTrue();
         Patient patient = (Patient) b.getEntry().get(0).getResource();
@@ -67,29 +80,29 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
         assertThat(stay.getIdentifier()).anyMatch(i -> ("VH" + run).equals(i.getValue()));
 
         // SAAD: the same kind of Bundle, as a file, and no temporary file left behind
-        await().atMost(WAIT).until(() -> saadGot(id).size() == 1);
-        Bundle file = FHIR.newJsonParser().parseResource(Bundle.class, saadGot(id).get(0));
+        await().atMost(WAIT).until(() -> saadGot(id).size() == 2);
+        Bundle file = FHIR.newJsonParser().parseResource(Bundle.class, saadGot(id).get(1));
         assertThat(file.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Encounter");
         try (var names = java.nio.file.Files.list(OutboundTestPartners.saad())) {
             assertThat(names.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }
 
         // every message is in the store, DELIVERED, and listed by the API
-        await().atMost(WAIT).until(() -> rows(SAAD, id).size() == 1 && "DELIVERED".equals(rows(SAAD, id).get(0).get("STATUS")));
+        await().atMost(WAIT).until(() -> rows(SAAD, id).size() == 2 && "DELIVERED".equals(rows(SAAD, id).get(1).get("STATUS")));
         for (String partner : List.of(EHPAD, SSIAD)) {
-            await().atMost(WAIT).until(() -> "DELIVERED".equals(rows(partner, id).get(0).get("STATUS")));
+            await().atMost(WAIT).until(() -> "DELIVERED".equals(rows(partner, id).get(1).get("STATUS")));
         }
         List<?> listed = admin().getForObject("/api/outbound/messages?partner=" + EHPAD + "&status=DELIVERED&size=500", List.class);
-        Object ehpadRow = rows(EHPAD, id).get(0).get("ID");
+        Object ehpadRow = rows(EHPAD, id).get(1).get("ID");
         assertThat(listed).anyMatch(m -> ehpadRow.equals(((Number) ((Map<?, ?>) m).get("id")).longValue())
                 && "A01".equals(((Map<?, ?>) m).get("trigger")));
 
         // an identity update afterwards: ADT^A31 (the EHPAD already knows the person)
         send(fromHospital(AdtMessages.adt("A31", "OUT3-" + run, p.withBirthName(p.birthName() + "-B"), "VH" + run, null, null)));
-        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 2);
-        assertThat(ehpad.about(id).get(1).field("MSH", 9)).isEqualTo("ADT^A31^ADT_A05");
-        assertThat(ehpad.about(id).get(1).field("PID", 5)).startsWith(p.birthName() + "-B^");
-        assertThat(ehpad.about(id).get(1).field("PV1", 2)).isEqualTo("N");
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 3);
+        assertThat(ehpad.about(id).get(2).field("MSH", 9)).isEqualTo("ADT^A31^ADT_A05");
+        assertThat(ehpad.about(id).get(2).field("PID", 5)).startsWith(p.birthName() + "-B^");
+        assertThat(ehpad.about(id).get(2).field("PV1", 2)).isEqualTo("N");
     }
 
     @Test
@@ -101,9 +114,10 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
 
         send(fromHospital(AdtMessages.adt("A31", "OUT5-" + run, p, "VH" + run, null, null)));
 
-        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 1);
-        // first message the EHPAD gets about this person: a new identity for it
+        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 2);
+        // first message the EHPAD gets about this person, as it joins the circle: a new identity for it; then the update
         assertThat(ehpad.about(id).get(0).field("MSH", 9)).isEqualTo("ADT^A28^ADT_A05");
+        assertThat(ehpad.about(id).get(1).field("MSH", 9)).isEqualTo("ADT^A31^ADT_A05");
         // the dispatch of one change stores every recipient's message at once: none for the SSIAD and the SAAD
         assertThat(rows(SSIAD, id)).isEmpty();
         assertThat(rows(SAAD, id)).isEmpty();
@@ -121,8 +135,9 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
 
         send(AdtMessages.adt("A31", "OUT7-" + run, p.withBirthName(p.birthName() + "-C"), "VE" + run, null, null));
 
-        await().atMost(WAIT).until(() -> ssiadGot(id).size() == 1);
-        Patient sent = (Patient) ssiadGot(id).get(0).getEntryFirstRep().getResource();
+        // the SSIAD is told who the person is as it joins, then the update
+        await().atMost(WAIT).until(() -> ssiadGot(id).size() == 2);
+        Patient sent = (Patient) ssiadGot(id).get(1).getEntryFirstRep().getResource();
         assertThat(sent.getNameFirstRep().getFamily()).isEqualTo(p.birthName() + "-C");
         // the hub holds no INS for this identity (withheld at intake): nothing INS-like leaves
         assertThat(sent.getIdentifier()).noneMatch(i -> p.nir().equals(i.getValue()));
@@ -131,5 +146,36 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
         // no echo to the EHPAD, neither stored nor sent
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> rows(EHPAD, id).isEmpty());
         assertThat(ehpad.about(id)).isEmpty();
+    }
+
+    @Test
+    void aStructureThePersonOpposedGetsNothingMoreAndTheWithholdingIsAudited() throws Exception {
+        Person p = newPerson();
+        send(fromHospital(AdtMessages.adt("A28", "OUT8-" + run, p, "VH" + run, null, null)));
+        String id = hubId(p, HOSPITAL_IPP);
+        joinAndWelcome(id, "170780001", "ehpad", EHPAD);
+        joinAndWelcome(id, "170790002", "ssiad", SSIAD);
+        // the person opposes the EHPAD (by its FINESS), as the FHIR API would refuse it reads
+        Consent deny = new Consent().setStatus(Consent.ConsentState.ACTIVE).setPatient(new Reference("Patient/" + id));
+        deny.getScope().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/consentscope").setCode("patient-privacy");
+        deny.addCategory().addCoding().setSystem("http://loinc.org").setCode("59284-0");
+        deny.getProvision().setType(Consent.ConsentProvisionType.DENY).addActor().setReference(new Reference()
+                .setIdentifier(new Identifier().setSystem(fr.crt.hub.fhir.CanonicalWriter.FINESS_SYSTEM).setValue("170780001")));
+        var headers = new HttpHeaders();
+        headers.setContentType(MediaType.valueOf("application/fhir+json"));
+        assertThat(admin().exchange("/fhir/Consent", HttpMethod.POST, new HttpEntity<>(FHIR.newJsonParser().encodeResourceToString(deny),
+                headers), String.class).getStatusCode().value()).isEqualTo(201);
+
+        send(fromHospital(AdtMessages.adt("A01", "OUT9-" + run, p, "VH" + run, "MH" + run, "INSERT")));
+
+        // the SSIAD still gets the admission; for the EHPAD nothing is built, stored or sent
+        await().atMost(WAIT).until(() -> later(ssiadGot(id)).size() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> later(rows(EHPAD, id)).isEmpty());
+        assertThat(later(ehpad.about(id))).isEmpty();
+        Bundle audits = bundle("/fhir/AuditEvent?subtype=" + fr.crt.hub.audit.AuditTrail.SUBTYPE_SYSTEM
+                + "|outbound-withheld&entity=Patient/" + id);
+        assertThat(audits.getEntry()).hasSize(1);
+        AuditEvent withheld = (AuditEvent) audits.getEntryFirstRep().getResource();
+        assertThat(withheld.getOutcomeDesc()).contains(EHPAD).doesNotContain(p.birthName());
     }
 }

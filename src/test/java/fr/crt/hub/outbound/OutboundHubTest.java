@@ -81,6 +81,20 @@ abstract class OutboundHubTest extends HubTestBase {
         assertThat(r.getStatusCode().value()).as(String.valueOf(r.getBody())).isEqualTo(201);
     }
 
+    /**
+     * Joins a partner structure and waits until it has received, delivered, the person's identity the hub sends as it
+     * joins: what a test then counts with {@link #later} is what the later changes made.
+     */
+    void joinAndWelcome(String hubId, String finess, String role, String partner) {
+        join(hubId, finess, role);
+        await().atMost(WAIT).until(() -> rows(partner, hubId).size() == 1 && "DELIVERED".equals(rows(partner, hubId).get(0).get("STATUS")));
+    }
+
+    /** What came after the welcome message (the first one) of a partner that joined with {@link #joinAndWelcome}. */
+    static <T> List<T> later(List<T> all) {
+        return all.isEmpty() ? all : all.subList(1, all.size());
+    }
+
     /** FHIR Bundles the SSIAD's server received about a person, in arrival order. */
     static List<Bundle> ssiadGot(String hubId) {
         List<LoggedRequest> all = OutboundTestPartners.ssiad().findAll(
@@ -91,12 +105,12 @@ abstract class OutboundHubTest extends HubTestBase {
                 .map(r -> FHIR.newJsonParser().parseResource(Bundle.class, r.getBodyAsString())).toList();
     }
 
-    /** Files the SAAD found in its folder about a person. */
+    /** Files the SAAD found in its folder about a person, oldest first. */
     static List<String> saadGot(String hubId) {
         Path dir = OutboundTestPartners.saad();
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(f -> {
+            return files.sorted(java.util.Comparator.comparing(f -> f.toFile().lastModified())).map(f -> {
                 try {
                     return Files.readString(f);
                 } catch (IOException e) {

@@ -42,43 +42,43 @@ class PartnerAnswersDecideRetryDeadLetterAndReplayTest extends OutboundHubTest {
     }
 
     /** A person of the hospital whose circle holds the given partner; returns the hub's id. */
-    String personWith(Person p, String finess, String role) throws Exception {
+    String personWith(Person p, String finess, String role, String partner) throws Exception {
         send(fromHospital(AdtMessages.adt("A28", "RA-" + run + p.ipp(), p, "V" + run, null, null)));
         String id = hubId(p, HOSPITAL_IPP);
-        join(id, finess, role);
+        joinAndWelcome(id, finess, role, partner);
         return id;
     }
 
     @Test
     void aeIsRetriedUntilTheEhpadAnswersAa() throws Exception {
         Person p = newPerson();
-        String id = personWith(p, "170780001", "ehpad");
+        String id = personWith(p, "170780001", "ehpad", EHPAD);
         AtomicInteger seen = new AtomicInteger();
         ehpad.answer(m -> m.contains("PID|1||" + id + "^") && seen.incrementAndGet() <= 2 ? "AE" : "AA");
 
         send(fromHospital(AdtMessages.adt("A31", "RB-" + run, p, "V" + run, null, null)));
 
-        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 3);
-        List<PartnerMllpReceiver.Received> got = ehpad.about(id);
+        await().atMost(WAIT).until(() -> later(ehpad.about(id)).size() == 3);
+        List<PartnerMllpReceiver.Received> got = later(ehpad.about(id));
         assertThat(got).extracting(PartnerMllpReceiver.Received::answered).containsExactly("AE", "AE", "AA");
         assertThat(got).extracting(r -> r.field("MSH", 10)).containsOnly(got.get(0).field("MSH", 10));
-        await().atMost(WAIT).until(() -> "DELIVERED".equals(rows(EHPAD, id).get(0).get("STATUS")));
-        assertThat(((Number) rows(EHPAD, id).get(0).get("ATTEMPTS")).intValue()).isEqualTo(3);
+        await().atMost(WAIT).until(() -> "DELIVERED".equals(later(rows(EHPAD, id)).get(0).get("STATUS")));
+        assertThat(((Number) later(rows(EHPAD, id)).get(0).get("ATTEMPTS")).intValue()).isEqualTo(3);
     }
 
     @Test
     void arIsADeadLetterWithTheReasonAndAReplayDeliversIt() throws Exception {
         OpsUsers.ensure(users, encoder);
         Person p = newPerson();
-        String id = personWith(p, "170780001", "ehpad");
+        String id = personWith(p, "170780001", "ehpad", EHPAD);
         ehpad.answer(m -> m.contains("PID|1||" + id + "^") ? "AR" : "AA");
 
         send(fromHospital(AdtMessages.adt("A31", "RC-" + run, p, "V" + run, null, null)));
 
-        await().atMost(WAIT).until(() -> !rows(EHPAD, id).isEmpty() && "DEAD_LETTER".equals(rows(EHPAD, id).get(0).get("STATUS")));
-        Map<String, Object> dead = rows(EHPAD, id).get(0);
+        await().atMost(WAIT).until(() -> !later(rows(EHPAD, id)).isEmpty() && "DEAD_LETTER".equals(later(rows(EHPAD, id)).get(0).get("STATUS")));
+        Map<String, Object> dead = later(rows(EHPAD, id)).get(0);
         assertThat((String) dead.get("STATUS_REASON")).contains("AR").contains("test partner says AR");
-        assertThat(ehpad.about(id)).hasSize(1); // refused once, never retried
+        assertThat(later(ehpad.about(id))).hasSize(1); // refused once, never retried
         long deadId = ((Number) dead.get("ID")).longValue();
         List<?> listed = admin().getForObject("/api/outbound/messages?partner=" + EHPAD + "&status=DEAD_LETTER&size=500", List.class);
         assertThat(listed).anyMatch(m -> ((Number) ((Map<?, ?>) m).get("id")).longValue() == deadId);
@@ -93,10 +93,10 @@ class PartnerAnswersDecideRetryDeadLetterAndReplayTest extends OutboundHubTest {
                 .postForEntity("/api/outbound/messages/" + deadId + "/replay", null, Map.class);
         assertThat(replay.getStatusCode().value()).isEqualTo(200);
         long copy = ((Number) replay.getBody().get("newId")).longValue();
-        await().atMost(WAIT).until(() -> rows(EHPAD, id).stream().anyMatch(r -> ((Number) r.get("ID")).longValue() == copy
+        await().atMost(WAIT).until(() -> later(rows(EHPAD, id)).stream().anyMatch(r -> ((Number) r.get("ID")).longValue() == copy
                 && "DELIVERED".equals(r.get("STATUS"))));
-        assertThat(ehpad.about(id)).extracting(PartnerMllpReceiver.Received::answered).containsExactly("AR", "AA");
-        assertThat(ehpad.about(id).get(1).er7()).isEqualTo(ehpad.about(id).get(0).er7()); // the same bytes
+        assertThat(later(ehpad.about(id))).extracting(PartnerMllpReceiver.Received::answered).containsExactly("AR", "AA");
+        assertThat(later(ehpad.about(id)).get(1).er7()).isEqualTo(later(ehpad.about(id)).get(0).er7()); // the same bytes
         // replaying a message still in flight or an unknown one is refused
         assertThat(admin().postForEntity("/api/outbound/messages/999999999/replay", null, Map.class).getStatusCode().value())
                 .isEqualTo(404);
@@ -105,9 +105,9 @@ class PartnerAnswersDecideRetryDeadLetterAndReplayTest extends OutboundHubTest {
     @Test
     void theSsiadsServerErrorIsRetriedAndItsRefusalKeptWithTheOperationOutcome() throws Exception {
         Person retried = newPerson();
-        String a = personWith(retried, "170790002", "ssiad");
+        String a = personWith(retried, "170790002", "ssiad", SSIAD);
         Person refused = newPerson();
-        String b = personWith(refused, "170790002", "ssiad");
+        String b = personWith(refused, "170790002", "ssiad", SSIAD);
         var wm = OutboundTestPartners.ssiad();
         String scenario = "ssiad-503-" + run;
         wm.stubFor(post("/fhir").atPriority(1).withRequestBody(containing(marker(a))).inScenario(scenario)
@@ -121,11 +121,11 @@ class PartnerAnswersDecideRetryDeadLetterAndReplayTest extends OutboundHubTest {
         send(fromHospital(AdtMessages.adt("A31", "RD-" + run, retried, "V" + run, null, null)));
         send(fromHospital(AdtMessages.adt("A31", "RE-" + run, refused, "V" + run, null, null)));
 
-        await().atMost(WAIT).until(() -> !rows(SSIAD, a).isEmpty() && "DELIVERED".equals(rows(SSIAD, a).get(0).get("STATUS")));
-        assertThat(((Number) rows(SSIAD, a).get(0).get("ATTEMPTS")).intValue()).isEqualTo(3);
-        assertThat(ssiadGot(a)).hasSize(3);
-        await().atMost(WAIT).until(() -> !rows(SSIAD, b).isEmpty() && "DEAD_LETTER".equals(rows(SSIAD, b).get(0).get("STATUS")));
-        assertThat((String) rows(SSIAD, b).get(0).get("STATUS_REASON")).startsWith("HTTP 422").contains("unknown structure " + run);
-        assertThat(ssiadGot(b)).hasSize(1);
+        await().atMost(WAIT).until(() -> !later(rows(SSIAD, a)).isEmpty() && "DELIVERED".equals(later(rows(SSIAD, a)).get(0).get("STATUS")));
+        assertThat(((Number) later(rows(SSIAD, a)).get(0).get("ATTEMPTS")).intValue()).isEqualTo(3);
+        assertThat(later(ssiadGot(a))).hasSize(3);
+        await().atMost(WAIT).until(() -> !later(rows(SSIAD, b)).isEmpty() && "DEAD_LETTER".equals(later(rows(SSIAD, b)).get(0).get("STATUS")));
+        assertThat((String) later(rows(SSIAD, b)).get(0).get("STATUS_REASON")).startsWith("HTTP 422").contains("unknown structure " + run);
+        assertThat(later(ssiadGot(b))).hasSize(1);
     }
 }

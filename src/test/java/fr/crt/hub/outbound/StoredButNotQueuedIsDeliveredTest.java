@@ -46,7 +46,7 @@ class StoredButNotQueuedIsDeliveredTest extends OutboundHubTest {
         Person p = newPerson();
         send(fromHospital(AdtMessages.adt("A28", tag + run, p, "V" + run, null, null)));
         String id = hubId(p, HOSPITAL_IPP);
-        join(id, "170780001", "ehpad");
+        joinAndWelcome(id, "170780001", "ehpad", EHPAD);
         return id;
     }
 
@@ -57,10 +57,10 @@ class StoredButNotQueuedIsDeliveredTest extends OutboundHubTest {
 
         assertThat(recovery.requeue(Instant.now().plusSeconds(1))).isGreaterThanOrEqualTo(1);
 
-        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 1);
-        assertThat(ehpad.about(id).get(0).field("MSH", 10)).isEqualTo("ORPH1" + run);
-        await().atMost(WAIT).until(() -> "DELIVERED".equals(rows(EHPAD, id).get(0).get("STATUS")));
-        assertThat(((Number) rows(EHPAD, id).get(0).get("ID")).longValue()).isEqualTo(lost);
+        await().atMost(WAIT).until(() -> later(ehpad.about(id)).size() == 1);
+        assertThat(later(ehpad.about(id)).get(0).field("MSH", 10)).isEqualTo("ORPH1" + run);
+        await().atMost(WAIT).until(() -> "DELIVERED".equals(later(rows(EHPAD, id)).get(0).get("STATUS")));
+        assertThat(((Number) later(rows(EHPAD, id)).get(0).get("ID")).longValue()).isEqualTo(lost);
     }
 
     @Test
@@ -68,14 +68,14 @@ class StoredButNotQueuedIsDeliveredTest extends OutboundHubTest {
         Person p = newPerson();
         send(fromHospital(AdtMessages.adt("A28", "RN-" + run, p, "V" + run, null, null)));
         String id = hubId(p, HOSPITAL_IPP);
-        join(id, "170780001", "ehpad");
+        joinAndWelcome(id, "170780001", "ehpad", EHPAD);
         orphan(id, "ORPH2" + run);
 
         send(fromHospital(AdtMessages.adt("A31", "RN2-" + run, p, "V" + run, null, null)));
 
-        await().atMost(WAIT).until(() -> ehpad.about(id).size() == 2);
-        assertThat(ehpad.about(id).get(0).field("MSH", 10)).isEqualTo("ORPH2" + run);
-        assertThat(ehpad.about(id).get(1).field("MSH", 9)).isEqualTo("ADT^A31^ADT_A05"); // known to the EHPAD already
-        await().atMost(WAIT).until(() -> rows(EHPAD, id).stream().allMatch(r -> "DELIVERED".equals(r.get("STATUS"))));
+        await().atMost(WAIT).until(() -> later(ehpad.about(id)).size() == 2);
+        assertThat(later(ehpad.about(id)).get(0).field("MSH", 10)).isEqualTo("ORPH2" + run);
+        assertThat(later(ehpad.about(id)).get(1).field("MSH", 9)).isEqualTo("ADT^A31^ADT_A05"); // known to the EHPAD already
+        await().atMost(WAIT).until(() -> later(rows(EHPAD, id)).stream().allMatch(r -> "DELIVERED".equals(r.get("STATUS"))));
     }
 }
