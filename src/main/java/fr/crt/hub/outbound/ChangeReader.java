@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
@@ -41,7 +42,7 @@ public class ChangeReader {
                 if ("Patient".equals(id.getResourceType()) && pid.getIdPart().equals(id.getIdPart())) {
                     patient = repo.read(Patient.class, id);
                 } else if ("Encounter".equals(id.getResourceType())) {
-                    stays.add(repo.read(Encounter.class, id));
+                    stays.add(withStructureIdentifier(repo.read(Encounter.class, id)));
                 }
             }
         }
@@ -53,5 +54,25 @@ public class ChangeReader {
             }
         }
         return Optional.of(new ChangeSnapshot(pid.getValue(), patient, stays, trigger));
+    }
+
+    /**
+     * A stay written from a TDDUI bundle points at the hub's Organization; outside the hub only the structure's own
+     * identifier (FINESS) means something, so it is put on the reference.
+     */
+    private Encounter withStructureIdentifier(Encounter e) {
+        Reference sp = e.getServiceProvider();
+        if (sp.getIdentifier().hasValue() || !sp.hasReference() || !sp.getReference().startsWith("Organization/")) return e;
+        try {
+            Organization o = repo.read(Organization.class, new IdType(sp.getReference()));
+            o.getIdentifier().stream().filter(i -> CanonicalWriter.FINESS_SYSTEM.equals(i.getSystem()) && i.hasValue()).findFirst()
+                    .or(() -> o.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue()
+                            && !i.getSystem().startsWith("urn:crt-hub:")).findFirst())
+                    .ifPresent(i -> sp.setIdentifier(i.copy()));
+            if (!sp.hasDisplay() && o.hasName()) sp.setDisplay(o.getName());
+        } catch (RuntimeException gone) {
+            // a structure no longer held: the stay leaves without it
+        }
+        return e;
     }
 }

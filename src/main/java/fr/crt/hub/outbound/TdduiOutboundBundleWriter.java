@@ -2,23 +2,31 @@ package fr.crt.hub.outbound;
 
 import ca.uhn.fhir.context.FhirContext;
 import fr.crt.hub.identity.IdentityFhir;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
 /**
  * Canonical FHIR → a TDDUI-shaped transaction Bundle for one partner (profiles of the ANS TDDUI guide, as in
- * {@code shared/samples/fhir/tddui}): the Patient and the stays the change wrote, each a conditional update on a
- * business identifier, so that a Bundle delivered twice (retry after a lost answer) changes nothing more.
+ * {@code shared/samples/fhir/tddui}): the Patient and the stays the change wrote, with the structure of each stay.
+ *
+ * <p>Every entry is a POST: the TDDUI Bundle profile fixes {@code request.method} to POST on all its slices, and its
+ * consumers reconcile by business identifiers (the hub's id of the person, the stay's idStay), as the hub's own TDDUI
+ * intake does; so a Bundle delivered twice (retry after a lost answer) changes nothing more there. A structure is
+ * created only if the partner does not know it ({@code ifNoneExist} on its FINESS).
  *
  * <p>Least privilege: only the kinds the partner may read; the Patient carries the hub's id, the partner's own IPP and
  * the INS only when the identity is qualified; nothing that points inside the hub (links, references to other
@@ -31,6 +39,9 @@ public class TdduiOutboundBundleWriter {
     static final String PROFILE_BUNDLE = TDDUI + "tddui-bundle";
     static final String PROFILE_PATIENT = TDDUI + "tddui-patient";
     static final String PROFILE_ENCOUNTER = TDDUI + "tddui-encounter-sejour";
+    static final String PROFILE_ORGANIZATION = TDDUI + "tddui-organization";
+    static final String STAY_ID_SYSTEM = fr.crt.hub.tddui.TdduiProfiles.STAY_ID_SYSTEM;
+    static final String ENCOUNTER_IDENTIFIER_CS = fr.crt.hub.tddui.TdduiProfiles.ENCOUNTER_IDENTIFIER_CS;
 
     private final FhirContext fhir = FhirContext.forR4Cached();
     private final OutboundProperties props;
@@ -49,18 +60,29 @@ public class TdduiOutboundBundleWriter {
         String hubId = change.patientRef().substring("Patient/".length());
         String patientUrl = "urn:uuid:" + UUID.nameUUIDFromBytes((partner.id() + "|" + change.patientRef()).getBytes());
         Patient p = patient(partner, change.patient(), hubSystem, hubId, kinds.contains("identity"));
-        b.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.PUT)
-                .setUrl("Patient?identifier=" + hubSystem + "|" + hubId);
+        b.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
         if (kinds.contains("stays")) {
+            Map<String, String> structures = new HashMap<>();
             for (Encounter e : change.encounters()) {
                 Encounter out = encounter(e, patientUrl);
-                Identifier vn = out.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
-                Bundle.BundleEntryComponent entry = b.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(out);
-                if (vn != null) {
-                    entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Encounter?identifier=" + vn.getSystem() + "|" + vn.getValue());
-                } else {
-                    entry.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
+                Identifier finess = e.getServiceProvider().getIdentifier();
+                if (finess.hasSystem() && finess.hasValue()) {
+                    // the stay's structure as a TDDUIOrganization entry, created at the partner's only if unknown there
+                    String url = structures.computeIfAbsent(finess.getSystem() + "|" + finess.getValue(), k -> {
+                        String u = "urn:uuid:" + UUID.nameUUIDFromBytes(k.getBytes(StandardCharsets.UTF_8));
+                        Organization o = new Organization();
+                        o.setMeta(new Meta().addProfile(PROFILE_ORGANIZATION));
+                        o.addIdentifier(finess.copy());
+                        if (e.getServiceProvider().hasDisplay()) o.setName(e.getServiceProvider().getDisplay());
+                        b.addEntry().setFullUrl(u).setResource(o).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Organization")
+                                .setIfNoneExist("identifier=" + k);
+                        return u;
+                    });
+                    out.setServiceProvider(new Reference(url));
+                    if (!hasStayId(out)) out.getIdentifier().add(0, stayId(finess.getValue(), hubId, e));
                 }
+                b.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(out).getRequest()
+                        .setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
             }
         }
         return b;
@@ -90,6 +112,28 @@ public class TdduiOutboundBundleWriter {
         }
         p.setIdentifier(ids);
         return p;
+    }
+
+    static boolean isStayId(Identifier i) {
+        return STAY_ID_SYSTEM.equals(i.getSystem()) && i.hasValue()
+                && i.getType().getCoding().stream().anyMatch(c -> ENCOUNTER_IDENTIFIER_CS.equals(c.getSystem()) && "SEJ".equals(c.getCode()));
+    }
+
+    private static boolean hasStayId(Encounter e) {
+        return e.getIdentifier().stream().anyMatch(TdduiOutboundBundleWriter::isStayId);
+    }
+
+    /**
+     * The TDDUI stay identifier (idStay), in the guide's format {@code 3+FINESS/local person id-SEJOUR-file number}:
+     * the structure's FINESS, the hub's id of the person (the one every partner receives) and the stay's own number
+     * (its visit number as the structure sent it). The same stay always gives the same identifier.
+     */
+    static Identifier stayId(String finess, String hubPatientId, Encounter stay) {
+        String number = stay.getIdentifier().stream().filter(i -> i.hasValue() && !STAY_ID_SYSTEM.equals(i.getSystem()))
+                .map(Identifier::getValue).findFirst().orElse(stay.getIdElement().getIdPart());
+        Identifier id = new Identifier().setSystem(STAY_ID_SYSTEM).setValue("3" + finess + "/" + hubPatientId + "-SEJOUR-" + number);
+        id.getType().addCoding().setSystem(ENCOUNTER_IDENTIFIER_CS).setCode("SEJ").setDisplay("Identifiant du séjour");
+        return id;
     }
 
     private static Encounter encounter(Encounter canonical, String patientUrl) {

@@ -50,7 +50,8 @@ public class TdduiIntake {
     public static final String MESSAGE_TYPE = "TDDUI";
     private static final Logger log = LoggerFactory.getLogger(TdduiIntake.class);
     /** Resource types the hub maps. */
-    static final Set<String> MAPPED = Set.of("Patient", "Consent", "CarePlan", "Goal", "Task", "DocumentReference");
+    static final Set<String> MAPPED = Set.of("Patient", "Consent", "CarePlan", "Goal", "Task", "DocumentReference", "Encounter",
+            "Organization");
 
     /** Kind of data a TDDUI Consent Accord is written as (mappings/access-matrix.yaml). */
     static final String ACCORD_KIND = "projet-personnalise";
@@ -204,6 +205,8 @@ public class TdduiIntake {
                         r.fhirType() + " is not taken by the hub from TDDUI (taken: " + String.join(", ", MAPPED.stream().sorted().toList()) + ")"));
                 continue;
             }
+            // a structure the bundle refers to (a stay's ESSMS): created if the hub does not know it, never changed
+            if (matrix.isDirectory(r.fhirType())) continue;
             // an accord is written as part of the projet personnalisé it supports (once stored it reads as `consents`)
             String kind = r instanceof org.hl7.fhir.r4.model.Consent && r.getMeta().hasProfile(TdduiProfiles.CONSENT_ACCORD)
                     ? ACCORD_KIND : matrix.kindOf(r);

@@ -15,6 +15,10 @@ public final class TdduiProfiles {
     public static final String CAREPLAN = BASE + "tddui-careplan-projet-personnalise";
     public static final String GOAL_OBJECTIF = BASE + "tddui-goal-objectif";
     public static final String TASK_ACTION = BASE + "tddui-task-action";
+    public static final String ENCOUNTER_SEJOUR = BASE + "tddui-encounter-sejour";
+    /** The stay identifier (idStay slice of TDDUIEncounterSejour): its system and its type. */
+    public static final String STAY_ID_SYSTEM = "https://identifiant-medicosocial-sejour.esante.gouv.fr";
+    public static final String ENCOUNTER_IDENTIFIER_CS = "https://interop.esante.gouv.fr/ig/fhir/tddui/CodeSystem/tddui-encounter-identifier";
     /** TDDUI v1 (1.1.0-ballot, CDA-DUI transfer) DocumentReference. */
     public static final String DOCUMENT_REFERENCE_V1 = BASE + "tddui-documentreference";
 
@@ -25,5 +29,6 @@ public final class TdduiProfiles {
             "CarePlan", CAREPLAN,
             "Goal", GOAL_OBJECTIF,
             "Task", TASK_ACTION,
+            "Encounter", ENCOUNTER_SEJOUR,
             "DocumentReference", DOCUMENT_REFERENCE_V1);
 }

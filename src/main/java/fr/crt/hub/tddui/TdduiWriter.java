@@ -25,7 +25,9 @@ import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Goal;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -100,7 +102,7 @@ public class TdduiWriter {
         List<TdduiRejected.Issue> issues = new ArrayList<>();
         for (int i = 0; i < bundle.getEntry().size(); i++) {
             Resource r = bundle.getEntry().get(i).getResource();
-            if (r instanceof Patient) continue;
+            if (r instanceof Patient || r instanceof Organization) continue; // a structure belongs to no one person
             Reference subject = subjectOf(r);
             Integer target = subject == null || !subject.hasReference() ? null : keys.get(normalise(subject.getReference()));
             if (target != null && patients.contains(target)) {
@@ -154,9 +156,16 @@ public class TdduiWriter {
             rewriteReferences(r, keys, uuidOf, hubPatient, partner);
             if (owner != null) setSubject(r, new Reference(hubPatient.get(owner)));
             Identifier hubId = new Identifier().setSystem(HUB_ID_SYSTEM_PREFIX + partner.id()).setValue(key);
+            Identifier known = r instanceof Organization o ? businessIdentifier(o) : null;
             addIdentifier(r, hubId);
-            tx.addEntry().setFullUrl(uuidOf.get(i)).setResource(r).getRequest().setMethod(Bundle.HTTPVerb.PUT)
-                    .setUrl(r.fhirType() + "?identifier=" + enc(hubId.getSystem()) + "|" + enc(key));
+            if (known != null) {
+                // directory data shared by every partner: one partner's copy never overwrites what the hub holds
+                tx.addEntry().setFullUrl(uuidOf.get(i)).setResource(r).getRequest().setMethod(Bundle.HTTPVerb.POST)
+                        .setUrl(r.fhirType()).setIfNoneExist("identifier=" + enc(known.getSystem()) + "|" + enc(known.getValue()));
+            } else {
+                tx.addEntry().setFullUrl(uuidOf.get(i)).setResource(r).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                        .setUrl(r.fhirType() + "?identifier=" + enc(hubId.getSystem()) + "|" + enc(key));
+            }
             txIndex.add(i);
         }
         if (!tx.getEntry().isEmpty()) {
@@ -309,7 +318,14 @@ public class TdduiWriter {
         }
     }
 
+    /** The structure's own identifier (FINESS, SIRET…), as sent: how the hub knows it is the same structure. */
+    private static Identifier businessIdentifier(Organization o) {
+        return o.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue()
+                && !i.getSystem().startsWith(HUB_ID_SYSTEM_PREFIX)).findFirst().orElse(null);
+    }
+
     private static Reference subjectOf(Resource r) {
+        if (r instanceof Encounter e) return e.hasSubject() ? e.getSubject() : null;
         if (r instanceof CarePlan c) return c.hasSubject() ? c.getSubject() : null;
         if (r instanceof Goal g) return g.hasSubject() ? g.getSubject() : null;
         if (r instanceof Task t) return t.hasFor() ? t.getFor() : null;
@@ -319,7 +335,8 @@ public class TdduiWriter {
     }
 
     private static void setSubject(Resource r, Reference patient) {
-        if (r instanceof CarePlan c) c.setSubject(patient);
+        if (r instanceof Encounter e) e.setSubject(patient);
+        else if (r instanceof CarePlan c) c.setSubject(patient);
         else if (r instanceof Goal g) g.setSubject(patient);
         else if (r instanceof Task t) t.setFor(patient);
         else if (r instanceof Consent c) c.setPatient(patient);
@@ -352,6 +369,8 @@ public class TdduiWriter {
     }
 
     private static List<Identifier> identifiers(Resource r) {
+        if (r instanceof Encounter e) return e.getIdentifier();
+        if (r instanceof Organization o) return o.getIdentifier();
         if (r instanceof CarePlan c) return c.getIdentifier();
         if (r instanceof Goal g) return g.getIdentifier();
         if (r instanceof Task t) return t.getIdentifier();
@@ -361,7 +380,9 @@ public class TdduiWriter {
     }
 
     private static void addIdentifier(Resource r, Identifier id) {
-        if (r instanceof CarePlan c) c.addIdentifier(id);
+        if (r instanceof Encounter e) e.addIdentifier(id);
+        else if (r instanceof Organization o) o.addIdentifier(id);
+        else if (r instanceof CarePlan c) c.addIdentifier(id);
         else if (r instanceof Goal g) g.addIdentifier(id);
         else if (r instanceof Task t) t.addIdentifier(id);
         else if (r instanceof Consent c) c.addIdentifier(id);

@@ -10,6 +10,10 @@ import fr.crt.hub.support.PartnerMllpReceiver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import fr.crt.hub.fhir.CanonicalWriter;
+import fr.crt.hub.tddui.TdduiProfiles;
+import fr.crt.hub.tddui.TdduiValidator;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Consent;
@@ -32,6 +36,9 @@ import org.junit.jupiter.api.Test;
 class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
 
     final PartnerMllpReceiver ehpad = OutboundTestPartners.ehpad();
+
+    @org.springframework.beans.factory.annotation.Autowired
+    TdduiValidator tddui;
 
     @Test
     void anAdmissionAtTheHospitalReachesTheEhpadTheSsiadAndTheSaadInTheirFormats() throws Exception {
@@ -64,7 +71,7 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
         assertThat(adt.field("ZBE", 4)).isEqualTo("INSERT");
         assertThat(adt.answered()).isEqualTo("AA");
 
-        // SSIAD: a TDDUI transaction Bundle, Patient and stay, conditional updates
+        // SSIAD: a TDDUI transaction Bundle, Patient, the stay and its structure
         await().atMost(WAIT).until(() -> ssiadGot(id).size() == 2);
         Bundle b = ssiadGot(id).get(1);
         assertThat(b.getType()).isEqualTo(Bundle.BundleType.TRANSACTION);
@@ -72,17 +79,25 @@ class EachPartnerGetsWhatItMaySeeInItsFormatTest extends OutboundHubTest {
         Patient patient = (Patient) b.getEntry().get(0).getResource();
         assertThat(patient.getMeta().hasProfile(TdduiOutboundBundleWriter.PROFILE_PATIENT)).isTrue();
         assertThat(patient.getIdentifier()).anyMatch(i -> p.nir().equals(i.getValue()));
-        assertThat(b.getEntry().get(0).getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
-        assertThat(b.getEntry().get(0).getRequest().getUrl()).isEqualTo("Patient?identifier=" + HUB_ID + "|" + id);
-        assertThat(b.getEntry()).hasSize(2);
-        Encounter stay = (Encounter) b.getEntry().get(1).getResource();
+        // POST, as the TDDUI Bundle profile fixes it: the consumer reconciles by the identifiers
+        assertThat(b.getEntry()).allSatisfy(e -> assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST));
+        assertThat(b.getEntry().get(0).getRequest().getUrl()).isEqualTo("Patient");
+        assertThat(b.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Organization", "Encounter");
+        Encounter stay = (Encounter) b.getEntry().get(2).getResource();
         assertThat(stay.getSubject().getReference()).isEqualTo(b.getEntry().get(0).getFullUrl());
         assertThat(stay.getIdentifier()).anyMatch(i -> ("VH" + run).equals(i.getValue()));
+        // TDDUIEncounterSejour: the stay identifier of the guide, the structure as an Organization created if unknown
+        assertThat(stay.getIdentifierFirstRep().getSystem()).isEqualTo(TdduiProfiles.STAY_ID_SYSTEM);
+        assertThat(stay.getIdentifierFirstRep().getValue()).isEqualTo("3000897406/" + id + "-SEJOUR-VH" + run);
+        assertThat(stay.getServiceProvider().getReference()).isEqualTo(b.getEntry().get(1).getFullUrl());
+        assertThat(b.getEntry().get(1).getRequest().getIfNoneExist()).isEqualTo("identifier=" + CanonicalWriter.FINESS_SYSTEM + "|000897406");
+        // what leaves passes the hub's own TDDUI validation, as a partner's bundle coming in would have to
+        assertThat(tddui.validate(b)).noneMatch(i -> i.severity() == ResultSeverityEnum.ERROR || i.severity() == ResultSeverityEnum.FATAL);
 
         // SAAD: the same kind of Bundle, as a file, and no temporary file left behind
         await().atMost(WAIT).until(() -> saadGot(id).size() == 2);
         Bundle file = FHIR.newJsonParser().parseResource(Bundle.class, saadGot(id).get(1));
-        assertThat(file.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Encounter");
+        assertThat(file.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Organization", "Encounter");
         try (var names = java.nio.file.Files.list(OutboundTestPartners.saad())) {
             assertThat(names.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
         }

@@ -70,7 +70,7 @@ class WhatLeavesFollowsTheMatrixAndTheInsRulesTest {
         Bundle forSaad = new TdduiOutboundBundleWriter(PROPS).bundle(SAAD, change, Set.of("identity"), "b1", new Date());
         assertThat(forSaad.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient");
         Bundle full = new TdduiOutboundBundleWriter(PROPS).bundle(SAAD, change, Set.of("identity", "stays"), "b2", new Date());
-        assertThat(full.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Encounter");
+        assertThat(full.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Organization", "Encounter");
         // HL7: the trigger of a stay change needs the stays kind; without identity, PID carries identifiers only
         assertThat(PamFrOutboundMapper.trigger(change, false, true)).isEqualTo("A31");
         assertThat(PamFrOutboundMapper.trigger(change, true, true)).isEqualTo("A01");

@@ -181,6 +181,78 @@ class TdduiIntakeTest extends HubTestBase {
         assertThat(message(again.messageId()).status()).isEqualTo(MessageStatus.PROCESSED);
     }
 
+    /** The IME sample plus its structure (TDDUIOrganization) and the person's stay there (TDDUIEncounterSejour). */
+    static Bundle imeWithStay(String local, String stayNumber, boolean withStayId) {
+        Bundle b = CTX.newJsonParser().parseResource(Bundle.class, freshIme(local));
+        String patientUrl = b.getEntryFirstRep().getFullUrl();
+        org.hl7.fhir.r4.model.Organization ime = new org.hl7.fhir.r4.model.Organization();
+        ime.addIdentifier().setSystem(CanonicalWriter.FINESS_SYSTEM).setValue("348078752");
+        ime.setName("IME des Oliviers");
+        String orgUrl = "urn:uuid:" + UUID.randomUUID();
+        b.addEntry().setFullUrl(orgUrl).setResource(ime).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Organization");
+        org.hl7.fhir.r4.model.Encounter stay = new org.hl7.fhir.r4.model.Encounter();
+        stay.getMeta().addProfile(TdduiProfiles.ENCOUNTER_SEJOUR);
+        stay.setStatus(org.hl7.fhir.r4.model.Encounter.EncounterStatus.INPROGRESS);
+        stay.getClass_().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode").setCode("HH");
+        if (withStayId) {
+            var id = stay.addIdentifier().setSystem(TdduiProfiles.STAY_ID_SYSTEM).setValue("3348078752/" + local + "-SEJOUR-" + stayNumber);
+            id.getType().addCoding().setSystem(TdduiProfiles.ENCOUNTER_IDENTIFIER_CS).setCode("SEJ");
+        } else {
+            stay.addIdentifier().setSystem("urn:oid:1.2.250.1.213.1.999.170790002.2").setValue(stayNumber);
+        }
+        stay.setSubject(new Reference(patientUrl));
+        stay.setServiceProvider(new Reference(orgUrl));
+        stay.getPeriod().setStartElement(new org.hl7.fhir.r4.model.DateTimeType("2026-09-01"));
+        b.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(stay).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Encounter");
+        return b;
+    }
+
+    @Test
+    void aStayAndItsStructureAreMappedOnThePersonAndARepostChangesNothing() throws Exception {
+        String local = newLocalId();
+        byte[] raw = CTX.newJsonParser().encodeResourceToString(imeWithStay(local, "S1", true)).getBytes(StandardCharsets.UTF_8);
+        Posted p = postAs(SSIAD, raw);
+
+        assertThat(p.status()).as(p.body()).isEqualTo(200);
+        Bundle response = p.as(Bundle.class);
+        assertThat(response.getEntry()).hasSize(9);
+        String ref = patientOf(local).getIdElement().toUnqualifiedVersionless().getValue();
+        List<org.hl7.fhir.r4.model.Encounter> stays = about(org.hl7.fhir.r4.model.Encounter.class, "subject", ref);
+        assertThat(stays).hasSize(1);
+        org.hl7.fhir.r4.model.Encounter stay = stays.get(0);
+        assertThat(stay.getIdentifier()).anyMatch(i -> TdduiProfiles.STAY_ID_SYSTEM.equals(i.getSystem())
+                && ("3348078752/" + local + "-SEJOUR-S1").equals(i.getValue()));
+        // the structure is the hub's Organization of that FINESS, one for all the stays and partners that name it
+        var org = repo.read(org.hl7.fhir.r4.model.Organization.class, new org.hl7.fhir.r4.model.IdType(stay.getServiceProvider().getReference()));
+        assertThat(org.getIdentifier()).anyMatch(i -> "348078752".equals(i.getValue()));
+        String orgLocation = response.getEntry().get(7).getResponse().getLocation();
+        assertThat(orgLocation).startsWith(org.getIdElement().toUnqualifiedVersionless().getValue());
+
+        Posted again = postAs(SSIAD, raw);
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(about(org.hl7.fhir.r4.model.Encounter.class, "subject", ref)).hasSize(1);
+        Bundle second = again.as(Bundle.class);
+        assertThat(second.getEntry().get(8).getResponse().getLocation()).isEqualTo(response.getEntry().get(8).getResponse().getLocation());
+        assertThat(second.getEntry().get(7).getResponse().getLocation()).isEqualTo(orgLocation);
+        // another person's stay at the same structure: the same Organization
+        String other = newLocalId();
+        Posted third = postAs(SSIAD, CTX.newJsonParser().encodeResourceToString(imeWithStay(other, "S2", true)).getBytes(StandardCharsets.UTF_8));
+        assertThat(third.status()).as(third.body()).isEqualTo(200);
+        assertThat(third.as(Bundle.class).getEntry().get(7).getResponse().getLocation()).isEqualTo(orgLocation);
+    }
+
+    @Test
+    void aStayWithoutItsTdduiStayIdentifierIsRefusedWithTheRule() throws Exception {
+        String local = newLocalId();
+        Posted p = postAs(SSIAD, CTX.newJsonParser().encodeResourceToString(imeWithStay(local, "S3", false)).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(p.status()).as(p.body()).isEqualTo(422);
+        OperationOutcome oo = p.as(OperationOutcome.class);
+        assertThat(oo.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains("tddui-sej-1"));
+        assertThat(message(p.messageId()).status()).isEqualTo(MessageStatus.REJECTED);
+        assertThat(repo.searchPatientsByIdentifier(SSIAD_LOCAL_SYSTEM, local)).isEmpty();
+    }
+
     @Test
     void aStoredBundleCanBeReplayed() throws Exception {
         String local = newLocalId();
