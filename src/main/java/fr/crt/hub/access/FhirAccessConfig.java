@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Configuration;
  * Puts the access rules into HAPI itself, so that every path (read, search, paging, {@code _include},
  * {@code _revinclude}, {@code $everything}, history, transactions) goes through them:
  * {@link CareAuthorization} (compartments and operations), {@link CareSearchNarrowing} (searches reach only the
- * caller's persons), HAPI's {@link ConsentInterceptor} with {@link CareConsentService} (per-resource decisions),
+ * caller's persons), HAPI's {@link ConsentInterceptor} with {@link CareConsentService} (per-resource decisions and
+ * element masks),
  * and {@link FhirAccessAudit} (one AuditEvent per request).
  */
 @Configuration(proxyBeanMethods = false)
@@ -22,13 +23,13 @@ public class FhirAccessConfig {
 
     @Bean
     FhirAccessInterceptors fhirAccessInterceptors(RestfulServer server, CallerContext callers, AccessMatrix matrix,
-                                                  AuditTrail auditTrail) {
-        CareConsentService consentService = new CareConsentService(callers, matrix, server.getFhirContext());
+                                                  AuditTrail auditTrail, ElementMasks masks) {
+        CareConsentService consentService = new CareConsentService(callers, matrix, server.getFhirContext(), masks);
         FhirAccessInterceptors i = new FhirAccessInterceptors(
                 new CareAuthorization(callers, matrix),
                 new CareSearchNarrowing(callers),
                 new ConsentInterceptor(consentService),
-                new MatrixWriteCheck(callers, matrix, consentService),
+                new MatrixWriteCheck(callers, matrix, consentService, masks),
                 new FhirAccessAudit(callers, auditTrail));
         server.registerInterceptor(i.audit());
         server.registerInterceptor(i.narrowing());

@@ -1,6 +1,7 @@
 package fr.crt.hub.outbound;
 
 import ca.uhn.fhir.context.FhirContext;
+import fr.crt.hub.access.ElementMasks;
 import fr.crt.hub.identity.IdentityFhir;
 import java.util.ArrayList;
 import java.util.Date;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Least privilege: only the kinds the partner may read; the Patient carries the hub's id, the partner's own IPP and
  * the INS only when the identity is qualified; nothing that points inside the hub (links, references to other
- * resources, internal tags).
+ * resources, internal tags), and none of the elements the partner's role may not see (masks of the access matrix, role =
+ * connector {@code kind}): such a resource carries the REDACTED security label, as on the FHIR API.
  */
 @Component
 public class TdduiOutboundBundleWriter {
@@ -34,12 +36,16 @@ public class TdduiOutboundBundleWriter {
 
     private final FhirContext fhir = FhirContext.forR4Cached();
     private final OutboundProperties props;
+    private final ElementMasks masks;
 
-    public TdduiOutboundBundleWriter(OutboundProperties props) {
+    public TdduiOutboundBundleWriter(OutboundProperties props, ElementMasks masks) {
         this.props = props;
+        this.masks = masks;
     }
 
-    public Bundle bundle(PartnerOutbound partner, ChangeSnapshot change, Set<String> kinds, String bundleId, Date now) {
+    public Bundle bundle(PartnerOutbound partner, ChangeSnapshot canonical, Set<String> kinds, String bundleId, Date now) {
+        String role = partner.connector().kind();
+        ChangeSnapshot change = canonical.maskedFor(role, masks);
         Bundle b = new Bundle();
         b.setId(bundleId);
         b.setType(Bundle.BundleType.TRANSACTION);
@@ -49,11 +55,13 @@ public class TdduiOutboundBundleWriter {
         String hubId = change.patientRef().substring("Patient/".length());
         String patientUrl = "urn:uuid:" + UUID.nameUUIDFromBytes((partner.id() + "|" + change.patientRef()).getBytes());
         Patient p = patient(partner, change.patient(), hubSystem, hubId, kinds.contains("identity"));
+        if (kinds.contains("identity") && masks.masks(role, "Patient")) ElementMasks.label(p);
         b.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.PUT)
                 .setUrl("Patient?identifier=" + hubSystem + "|" + hubId);
         if (kinds.contains("stays")) {
             for (Encounter e : change.encounters()) {
                 Encounter out = encounter(e, patientUrl);
+                if (masks.masks(role, "Encounter")) ElementMasks.label(out);
                 Identifier vn = out.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
                 Bundle.BundleEntryComponent entry = b.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(out);
                 if (vn != null) {
