@@ -93,6 +93,12 @@ public final class ElementPath {
             } catch (Exception e) {
                 throw new IllegalArgumentException("mask path '" + t + "': criteria do not parse as FHIRPath: " + e.getMessage());
             }
+            // the engine's first evaluation loads the R4 definitions (seconds): here, at load, not in a caller's request
+            try {
+                engine.evaluate(fhir.getResourceDefinition(type).newInstance(), criteria, IBase.class);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("mask path '" + t + "': criteria cannot be evaluated: " + e.getMessage());
+            }
         }
         return new ElementPath(t, type, names, engine, criteria, fhir);
     }
