@@ -174,6 +174,12 @@ public class AccessMatrix {
         return data.emergencyDuration;
     }
 
+    /** The element paths {@code role} may not see in a resource of {@code resourceType} (section {@code masks}). */
+    public List<ElementPath> masksOf(String role, String resourceType) {
+        if (role == null) return List.of();
+        return data.masks.getOrDefault(role, Map.of()).getOrDefault(resourceType, List.of());
+    }
+
     // ------------------------------------------------------------------ reload
 
     /** Re-reads the file when it changed; keeps the previous matrix when the new one does not parse. */
@@ -207,7 +213,8 @@ public class AccessMatrix {
 
     private record Data(Map<String, String> roles, Map<String, Map<String, Access>> access,
                         Map<String, List<Match>> matches, Set<String> directory, Set<String> restricted,
-                        Set<String> veryRestricted, Set<String> emergencyRoles, Duration emergencyDuration) {}
+                        Set<String> veryRestricted, Set<String> emergencyRoles, Duration emergencyDuration,
+                        Map<String, Map<String, List<ElementPath>>> masks) {}
 
     static Data parse(Path file) throws IOException {
         JsonNode root = YAML.readTree(file.toFile());
@@ -247,7 +254,46 @@ public class AccessMatrix {
         return new Data(Map.copyOf(roles), java.util.Collections.unmodifiableMap(access), java.util.Collections.unmodifiableMap(matches),
                 strings(root.path("directory"), null), strings(conf.path("restricted"), roles),
                 strings(conf.path("veryRestricted"), roles), strings(emergency.path("roles"), roles),
-                Duration.ofMinutes(emergency.path("minutes").asLong(60)));
+                Duration.ofMinutes(emergency.path("minutes").asLong(60)), masks(root.path("masks"), roles));
+    }
+
+    /**
+     * {@code masks}: a list of rules {@code {roles: [...], remove: [Type.element...], why: ...}}, compiled to
+     * role → resource type → paths. Optional (no section: every role sees whole resources).
+     */
+    private static Map<String, Map<String, List<ElementPath>>> masks(JsonNode node, Map<String, String> roles) {
+        if (node.isMissingNode() || node.isNull()) return Map.of();
+        if (!node.isArray()) throw new IllegalArgumentException("masks: a list of rules {roles, remove, why} is expected");
+        Map<String, Map<String, List<ElementPath>>> out = new LinkedHashMap<>();
+        int n = 0;
+        for (JsonNode rule : node) {
+            n++;
+            String where = "masks, rule " + n;
+            JsonNode ruleRoles = rule.path("roles");
+            JsonNode remove = rule.path("remove");
+            if (!ruleRoles.isArray() || ruleRoles.isEmpty()) throw new IllegalArgumentException(where + ": roles (a list) is required");
+            if (!remove.isArray() || remove.isEmpty()) throw new IllegalArgumentException(where + ": remove (a list of paths) is required");
+            List<ElementPath> paths = new ArrayList<>();
+            for (JsonNode p : remove) {
+                try {
+                    paths.add(ElementPath.parse(p.asText(), R4));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage());
+                }
+            }
+            for (JsonNode r : ruleRoles) {
+                if (!roles.containsKey(r.asText())) throw new IllegalArgumentException(where + ": unknown role " + r.asText());
+                Map<String, List<ElementPath>> byType = out.computeIfAbsent(r.asText(), k -> new LinkedHashMap<>());
+                for (ElementPath p : paths) byType.computeIfAbsent(p.resourceType(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        Map<String, Map<String, List<ElementPath>>> frozen = new LinkedHashMap<>();
+        out.forEach((role, byType) -> {
+            Map<String, List<ElementPath>> f = new LinkedHashMap<>();
+            byType.forEach((type, paths) -> f.put(type, List.copyOf(paths)));
+            frozen.put(role, java.util.Collections.unmodifiableMap(f));
+        });
+        return java.util.Collections.unmodifiableMap(frozen);
     }
 
     private static Map<String, Access> row(String name, JsonNode node, Map<String, String> roles) {

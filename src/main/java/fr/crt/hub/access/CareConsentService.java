@@ -2,6 +2,7 @@ package fr.crt.hub.access;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOperationStatusEnum;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentContextServices;
 import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
@@ -18,18 +19,22 @@ import org.hl7.fhir.r4.model.Resource;
  * {@code _revinclude}, {@code $everything}, history, transaction responses: the person must be in the caller's
  * reach, not opposed to the caller, the resource's kind of data readable by the caller's role in the matrix, and
  * its confidentiality label compatible with the role. Rejected resources are left out silently (never a 403 that
- * would confirm they exist).
+ * would confirm they exist). A resource the caller may see is then given as its role's view ({@link ElementMasks}):
+ * a labelled copy without the elements the matrix masks for the role, handed back to HAPI as the outcome's
+ * resource, so that the stored or cached instance is never touched.
  */
 public class CareConsentService implements IConsentService {
 
     private final CallerContext callers;
     private final AccessMatrix matrix;
     private final FhirContext fhir;
+    private final ElementMasks masks;
 
-    public CareConsentService(CallerContext callers, AccessMatrix matrix, FhirContext fhir) {
+    public CareConsentService(CallerContext callers, AccessMatrix matrix, FhirContext fhir, ElementMasks masks) {
         this.callers = callers;
         this.matrix = matrix;
         this.fhir = fhir;
+        this.masks = masks;
     }
 
     @Override
@@ -50,7 +55,12 @@ public class CareConsentService implements IConsentService {
 
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
-        return decide(callers.of(request), resource);
+        CallerContext.Caller caller = callers.of(request);
+        ConsentOutcome outcome = decide(caller, resource);
+        if (outcome != ConsentOutcome.PROCEED || !caller.identity.careCaller()) return outcome;
+        IBaseResource view = masks.masked(caller.identity.role(), resource);
+        // HAPI replaces the resource it shows by the outcome's (read, search pages, includes, history, bundles)
+        return view == resource ? outcome : new ConsentOutcome(ConsentOperationStatusEnum.PROCEED, view);
     }
 
     ConsentOutcome decide(CallerContext.Caller caller, IBaseResource resource) {

@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Configuration;
  * Puts the access rules into HAPI itself, so that every path (read, search, paging, {@code _include},
  * {@code _revinclude}, {@code $everything}, history, transactions) goes through them:
  * {@link CareAuthorization} (compartments and operations), {@link CareSearchNarrowing} (searches reach only the
- * caller's persons), HAPI's {@link ConsentInterceptor} with {@link CareConsentService} (per-resource decisions),
+ * caller's persons), HAPI's {@link ConsentInterceptor} with {@link CareConsentService} (per-resource decisions and
+ * element masks, with {@link MaskedAnswers} as the last gate of the masks),
  * and {@link FhirAccessAudit} (one AuditEvent per request).
  */
 @Configuration(proxyBeanMethods = false)
@@ -18,23 +19,26 @@ public class FhirAccessConfig {
 
     /** The registered interceptors (a bean so that tests and the benchmark can see what is in force). */
     public record FhirAccessInterceptors(CareAuthorization authorization, CareSearchNarrowing narrowing,
-                                         ConsentInterceptor consent, MatrixWriteCheck writes, FhirAccessAudit audit) {}
+                                         ConsentInterceptor consent, MatrixWriteCheck writes, FhirAccessAudit audit,
+                                         MaskedAnswers answers) {}
 
     @Bean
     FhirAccessInterceptors fhirAccessInterceptors(RestfulServer server, CallerContext callers, AccessMatrix matrix,
-                                                  AuditTrail auditTrail) {
-        CareConsentService consentService = new CareConsentService(callers, matrix, server.getFhirContext());
+                                                  AuditTrail auditTrail, ElementMasks masks) {
+        CareConsentService consentService = new CareConsentService(callers, matrix, server.getFhirContext(), masks);
         FhirAccessInterceptors i = new FhirAccessInterceptors(
                 new CareAuthorization(callers, matrix),
                 new CareSearchNarrowing(callers),
                 new ConsentInterceptor(consentService),
-                new MatrixWriteCheck(callers, matrix, consentService),
-                new FhirAccessAudit(callers, auditTrail));
+                new MatrixWriteCheck(callers, matrix, consentService, masks),
+                new FhirAccessAudit(callers, auditTrail),
+                new MaskedAnswers(callers, masks));
         server.registerInterceptor(i.audit());
         server.registerInterceptor(i.narrowing());
         server.registerInterceptor(i.consent());
         server.registerInterceptor(i.authorization());
         server.registerInterceptor(i.writes());
+        server.registerInterceptor(i.answers());
         return i;
     }
 }

@@ -11,7 +11,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * Writes by care callers, checked on the resource itself just before storage (also inside transactions): its
  * kind of data (document type included) must be writable by the caller's role, and the person must be in reach.
  * {@link CareAuthorization} checks the resource type and compartment first; this adds what only the content
- * says (a DocumentReference's typeCode, a Communication's category).
+ * says (a DocumentReference's typeCode, a Communication's category). On an update, the elements the caller's role
+ * may not see (masks of the matrix) are kept as stored: the caller was given a copy without them.
  */
 @Interceptor
 public class MatrixWriteCheck {
@@ -19,11 +20,13 @@ public class MatrixWriteCheck {
     private final CallerContext callers;
     private final AccessMatrix matrix;
     private final CareConsentService owners;
+    private final ElementMasks masks;
 
-    public MatrixWriteCheck(CallerContext callers, AccessMatrix matrix, CareConsentService owners) {
+    public MatrixWriteCheck(CallerContext callers, AccessMatrix matrix, CareConsentService owners, ElementMasks masks) {
         this.callers = callers;
         this.matrix = matrix;
         this.owners = owners;
+        this.masks = masks;
     }
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -35,6 +38,9 @@ public class MatrixWriteCheck {
     public void updated(RequestDetails request, IBaseResource previous, IBaseResource resource) {
         check(request, previous);
         check(request, resource);
+        if (request == null || request instanceof ca.uhn.fhir.rest.api.server.SystemRequestDetails) return;
+        CallerContext.Caller caller = callers.of(request);
+        if (caller.identity.careCaller()) masks.keepMasked(caller.identity.role(), previous, resource);
     }
 
     private void check(RequestDetails request, IBaseResource resource) {

@@ -1,5 +1,6 @@
 package fr.crt.hub.outbound;
 
+import fr.crt.hub.access.ElementMasks;
 import java.util.List;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
@@ -17,5 +18,11 @@ public record ChangeSnapshot(String patientRef, Patient patient, List<Encounter>
 
     public boolean hasStay() {
         return !encounters.isEmpty();
+    }
+
+    /** The change as {@code role} may see it: Patient and stays without the elements the matrix masks for it (copies). */
+    public ChangeSnapshot maskedFor(String role, ElementMasks masks) {
+        return new ChangeSnapshot(patientRef, masks.masked(role, patient),
+                encounters.stream().map(e -> masks.masked(role, e)).toList(), sourceTrigger);
     }
 }

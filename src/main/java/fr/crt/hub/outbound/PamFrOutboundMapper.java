@@ -8,6 +8,7 @@ import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.ModelClassFactory;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import fr.crt.hub.access.ElementMasks;
 import fr.crt.hub.fhir.CanonicalWriter;
 import fr.crt.hub.identity.IdentityFhir;
 import java.text.SimpleDateFormat;
@@ -41,7 +42,9 @@ import org.springframework.stereotype.Component;
  *       identity is qualified (status VALI or QUAL, no attribute such as DOUT/FICT forbidding it — Référentiel INS).</li>
  *   <li>PID-32: the FR Core statuses; QUAL (RNIV) is sent as VALI and RECUP as PROV, the PAM-FR 2.11 table 0445 having
  *       neither.</li>
- *   <li>Least privilege: without {@code identity} in {@code kinds}, PID carries identifiers only (no traits).</li>
+ *   <li>Least privilege: without {@code identity} in {@code kinds}, PID carries identifiers only (no traits); the
+ *       fields built from elements the partner's role may not see (masks of the access matrix, role = connector
+ *       {@code kind}) are left empty, the Patient and stays being masked before anything is mapped.</li>
  * </ul>
  */
 @Component
@@ -68,9 +71,11 @@ public class PamFrOutboundMapper {
 
     private final HapiContext hapi;
     private final OutboundProperties props;
+    private final ElementMasks masks;
 
-    public PamFrOutboundMapper(OutboundProperties props) {
+    public PamFrOutboundMapper(OutboundProperties props, ElementMasks masks) {
         this.props = props;
+        this.masks = masks;
         this.hapi = new DefaultHapiContext(ValidationContextFactory.noValidation());
     }
 
@@ -99,8 +104,9 @@ public class PamFrOutboundMapper {
     }
 
     /** ER7 text of the ADT for {@code partner}; segments separated by CR. */
-    public String build(PartnerOutbound partner, ChangeSnapshot change, Set<String> kinds, String trigger, String controlId,
+    public String build(PartnerOutbound partner, ChangeSnapshot canonical, Set<String> kinds, String trigger, String controlId,
                         Date now) {
+        ChangeSnapshot change = canonical.maskedFor(partner.connector().kind(), masks);
         try {
             String structure = STRUCTURES.getOrDefault(trigger, "ADT_A01");
             ModelClassFactory mcf = hapi.getModelClassFactory();

@@ -1,6 +1,7 @@
 package fr.crt.hub.outbound;
 
 import ca.uhn.fhir.context.FhirContext;
+import fr.crt.hub.access.ElementMasks;
 import fr.crt.hub.identity.IdentityFhir;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Least privilege: only the kinds the partner may read; the Patient carries the hub's id, the partner's own IPP and
  * the INS only when the identity is qualified; nothing that points inside the hub (links, references to other
- * resources, internal tags).
+ * resources, internal tags), and none of the elements the partner's role may not see (masks of the access matrix, role =
+ * connector {@code kind}): such a resource carries the REDACTED security label, as on the FHIR API.
  */
 @Component
 public class TdduiOutboundBundleWriter {
@@ -45,12 +47,16 @@ public class TdduiOutboundBundleWriter {
 
     private final FhirContext fhir = FhirContext.forR4Cached();
     private final OutboundProperties props;
+    private final ElementMasks masks;
 
-    public TdduiOutboundBundleWriter(OutboundProperties props) {
+    public TdduiOutboundBundleWriter(OutboundProperties props, ElementMasks masks) {
         this.props = props;
+        this.masks = masks;
     }
 
-    public Bundle bundle(PartnerOutbound partner, ChangeSnapshot change, Set<String> kinds, String bundleId, Date now) {
+    public Bundle bundle(PartnerOutbound partner, ChangeSnapshot canonical, Set<String> kinds, String bundleId, Date now) {
+        String role = partner.connector().kind();
+        ChangeSnapshot change = canonical.maskedFor(role, masks);
         Bundle b = new Bundle();
         b.setId(bundleId);
         b.setType(Bundle.BundleType.TRANSACTION);
@@ -60,11 +66,13 @@ public class TdduiOutboundBundleWriter {
         String hubId = change.patientRef().substring("Patient/".length());
         String patientUrl = "urn:uuid:" + UUID.nameUUIDFromBytes((partner.id() + "|" + change.patientRef()).getBytes());
         Patient p = patient(partner, change.patient(), hubSystem, hubId, kinds.contains("identity"));
+        if (kinds.contains("identity") && masks.masks(role, "Patient")) ElementMasks.label(p);
         b.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
         if (kinds.contains("stays")) {
             Map<String, String> structures = new HashMap<>();
             for (Encounter e : change.encounters()) {
                 Encounter out = encounter(e, patientUrl);
+                if (masks.masks(role, "Encounter")) ElementMasks.label(out);
                 Identifier finess = e.getServiceProvider().getIdentifier();
                 if (finess.hasSystem() && finess.hasValue()) {
                     // the stay's structure as a TDDUIOrganization entry, created at the partner's only if unknown there

@@ -3,6 +3,7 @@ package fr.crt.hub.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.crt.hub.access.AccessMatrix;
+import fr.crt.hub.access.ElementMasks;
 import fr.crt.hub.connector.Connector;
 import fr.crt.hub.dui.AdtMapping;
 import fr.crt.hub.dui.Hl7Parsing;
@@ -31,6 +32,7 @@ class WhatLeavesFollowsTheMatrixAndTheInsRulesTest {
 
     static final OutboundProperties PROPS = new OutboundProperties(true, Duration.ofSeconds(1), Duration.ofMinutes(5),
             Duration.ofHours(72), 0, "1.2.250.1.213.1.999.1.1", "CRT_HUB", "CRT");
+    static final ElementMasks MASKS = new ElementMasks(new AccessMatrix(Path.of("mappings/access-matrix.yaml")));
     static final Connector HOSPITAL = new Connector("chu-x-gam", "CHU-X", "hospital", new Connector.Organisation("000897406", "CHU-X"),
             new Connector.Inbound("mllp", List.of("GAM"), List.of("CHU-X")), List.of(), "UTF-8", "1.2.250.1.213.1.999.897406.1",
             new Connector.InsPolicy(true, false));
@@ -67,14 +69,14 @@ class WhatLeavesFollowsTheMatrixAndTheInsRulesTest {
         assertThat(OutboundRecipients.allowedKinds(SAAD, shipped)).containsExactly("identity", "stays");
 
         ChangeSnapshot change = admission(Person.of(11));
-        Bundle forSaad = new TdduiOutboundBundleWriter(PROPS).bundle(SAAD, change, Set.of("identity"), "b1", new Date());
+        Bundle forSaad = new TdduiOutboundBundleWriter(PROPS, MASKS).bundle(SAAD, change, Set.of("identity"), "b1", new Date());
         assertThat(forSaad.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient");
-        Bundle full = new TdduiOutboundBundleWriter(PROPS).bundle(SAAD, change, Set.of("identity", "stays"), "b2", new Date());
+        Bundle full = new TdduiOutboundBundleWriter(PROPS, MASKS).bundle(SAAD, change, Set.of("identity", "stays"), "b2", new Date());
         assertThat(full.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactly("Patient", "Organization", "Encounter");
         // HL7: the trigger of a stay change needs the stays kind; without identity, PID carries identifiers only
         assertThat(PamFrOutboundMapper.trigger(change, false, true)).isEqualTo("A31");
         assertThat(PamFrOutboundMapper.trigger(change, true, true)).isEqualTo("A01");
-        String idsOnly = new PamFrOutboundMapper(PROPS).build(EHPAD, change, Set.of("stays"), "A01", "X1", new Date());
+        String idsOnly = new PamFrOutboundMapper(PROPS, MASKS).build(EHPAD, change, Set.of("stays"), "A01", "X1", new Date());
         assertThat(pid(idsOnly)).doesNotContain(Person.of(11).birthName()).doesNotContain(Person.of(11).nir());
     }
 
@@ -83,7 +85,7 @@ class WhatLeavesFollowsTheMatrixAndTheInsRulesTest {
         Person p = Person.of(12);
         ChangeSnapshot change = admission(p);
         assertThat(IdentityFhir.insIdentifiers(change.patient())).isNotEmpty();
-        assertThat(pid(new PamFrOutboundMapper(PROPS).build(EHPAD, change, Set.of("identity", "stays"), "A01", "X2", new Date())))
+        assertThat(pid(new PamFrOutboundMapper(PROPS, MASKS).build(EHPAD, change, Set.of("identity", "stays"), "A01", "X2", new Date())))
                 .contains(p.nir() + "^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.8&ISO^INS");
         for (String status : List.of("PROV", "DOUT", "FICT")) {
             Patient doubtful = change.patient().copy();
@@ -97,9 +99,9 @@ class WhatLeavesFollowsTheMatrixAndTheInsRulesTest {
             doubtful.addExtension(rel);
             assertThat(PamFrOutboundMapper.insMayTravel(doubtful)).as(status).isFalse();
             ChangeSnapshot c = new ChangeSnapshot(change.patientRef(), doubtful, change.encounters(), "A01");
-            assertThat(pid(new PamFrOutboundMapper(PROPS).build(EHPAD, c, Set.of("identity"), "A31", "X3", new Date())))
+            assertThat(pid(new PamFrOutboundMapper(PROPS, MASKS).build(EHPAD, c, Set.of("identity"), "A31", "X3", new Date())))
                     .as(status).doesNotContain(p.nir());
-            Bundle b = new TdduiOutboundBundleWriter(PROPS).bundle(SAAD, c, Set.of("identity"), "b3", new Date());
+            Bundle b = new TdduiOutboundBundleWriter(PROPS, MASKS).bundle(SAAD, c, Set.of("identity"), "b3", new Date());
             assertThat(((Patient) b.getEntryFirstRep().getResource()).getIdentifier()).as(status)
                     .noneMatch(i -> p.nir().equals(i.getValue()));
         }
@@ -109,7 +111,7 @@ class WhatLeavesFollowsTheMatrixAndTheInsRulesTest {
     void theBuiltAdtReadsBackAsTheSameIdentityThroughTheHubsOwnMapper() {
         Person p = Person.of(13);
         ChangeSnapshot change = admission(p);
-        String er7 = new PamFrOutboundMapper(PROPS).build(EHPAD, change, Set.of("identity", "stays"), "A01", "X4", new Date());
+        String er7 = new PamFrOutboundMapper(PROPS, MASKS).build(EHPAD, change, Set.of("identity", "stays"), "A01", "X4", new Date());
         AdtMapping back = new PamFrAdtMapper().map(Hl7Parsing.parse(er7), HOSPITAL, true);
         Patient a = change.patient();
         Patient b = back.patient();
