@@ -175,6 +175,11 @@ public class AccessMatrix {
     }
 
     /** The element paths {@code role} may not see in a resource of {@code resourceType} (section {@code masks}). */
+    /** Whether {@code role} has any element mask (most roles have none: their searches are not inspected). */
+    public boolean hasMasks(String role) {
+        return role != null && !data.masks.getOrDefault(role, Map.of()).isEmpty();
+    }
+
     public List<ElementPath> masksOf(String role, String resourceType) {
         if (role == null) return List.of();
         return data.masks.getOrDefault(role, Map.of()).getOrDefault(resourceType, List.of());

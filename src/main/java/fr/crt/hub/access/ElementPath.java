@@ -107,6 +107,11 @@ public final class ElementPath {
         return type;
     }
 
+    /** The element as a FHIRPath without criteria, e.g. {@code Encounter.reasonCode}. */
+    public String elementPath() {
+        return type + "." + String.join(".", names);
+    }
+
     @Override
     public String toString() {
         return text;

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code _revinclude}, {@code $everything}, history, transactions) goes through them:
  * {@link CareAuthorization} (compartments and operations), {@link CareSearchNarrowing} (searches reach only the
  * caller's persons), HAPI's {@link ConsentInterceptor} with {@link CareConsentService} (per-resource decisions and
- * element masks, with {@link MaskedAnswers} as the last gate of the masks),
+ * element masks, with {@link MaskedAnswers} as the last gate of the masks and {@link MaskedSearchGuard} refusing
+ * searches on masked elements),
  * and {@link FhirAccessAudit} (one AuditEvent per request).
  */
 @Configuration(proxyBeanMethods = false)
@@ -20,7 +21,7 @@ public class FhirAccessConfig {
     /** The registered interceptors (a bean so that tests and the benchmark can see what is in force). */
     public record FhirAccessInterceptors(CareAuthorization authorization, CareSearchNarrowing narrowing,
                                          ConsentInterceptor consent, MatrixWriteCheck writes, FhirAccessAudit audit,
-                                         MaskedAnswers answers) {}
+                                         MaskedAnswers answers, MaskedSearchGuard maskedSearches) {}
 
     @Bean
     FhirAccessInterceptors fhirAccessInterceptors(RestfulServer server, CallerContext callers, AccessMatrix matrix,
@@ -32,13 +33,15 @@ public class FhirAccessConfig {
                 new ConsentInterceptor(consentService),
                 new MatrixWriteCheck(callers, matrix, consentService, masks),
                 new FhirAccessAudit(callers, auditTrail),
-                new MaskedAnswers(callers, masks));
+                new MaskedAnswers(callers, masks),
+                new MaskedSearchGuard(callers, matrix, server.getFhirContext()));
         server.registerInterceptor(i.audit());
         server.registerInterceptor(i.narrowing());
         server.registerInterceptor(i.consent());
         server.registerInterceptor(i.authorization());
         server.registerInterceptor(i.writes());
         server.registerInterceptor(i.answers());
+        server.registerInterceptor(i.maskedSearches());
         return i;
     }
 }

@@ -122,6 +122,26 @@ class EachRoleSeesItsViewOfAResourceTest extends HubTestBase {
     }
 
     @Test
+    void aMaskedElementCannotBeLearntBySearchingOnIt() throws Exception {
+        String pid = patient.substring("Patient/".length());
+        for (String search : List.of("/fhir/Encounter?patient=" + pid + "&reason-code=chute",
+                "/fhir/Encounter?patient=" + pid + "&diagnosis=Condition/1",
+                "/fhir/Encounter?patient=" + pid + "&_sort=-reason-code",
+                "/fhir/Patient?_id=" + pid + "&_has:Encounter:subject:reason-code=chute",
+                "/fhir/Encounter?subject:Patient.link=Patient/1")) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri(search)).header("Authorization", homeHelp())
+                    .header("Cache-Control", "no-cache").GET());
+            assertThat(r.statusCode()).as(search + " " + r.body()).isEqualTo(403);
+            assertThat(r.body()).contains("masked for the role").doesNotContain("chute");
+        }
+        // what is not masked is searched as before; the nurse (not masked) may search on the reason
+        assertThat(send(HttpRequest.newBuilder(uri("/fhir/Encounter?patient=" + pid + "&status=planned"))
+                .header("Authorization", homeHelp()).GET()).statusCode()).isEqualTo(200);
+        assertThat(send(HttpRequest.newBuilder(uri("/fhir/Encounter?patient=" + pid + "&reason-code:text=chute"))
+                .header("Authorization", nurse()).GET()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aNurseAndTheAdminGetTheWholeResources() throws Exception {
         for (String caller : List.of("nurse", "admin")) {
             String auth = caller.equals("nurse") ? nurse() : adminAuth();

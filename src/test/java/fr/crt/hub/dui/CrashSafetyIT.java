@@ -51,8 +51,8 @@ class CrashSafetyIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashSafetyIT.class);
 
-    private static final int MESSAGES = Integer.getInteger("crash.messages", 1200);
-    private static final int PERSONS = Integer.getInteger("crash.persons", 800);
+    private static final int MESSAGES = Integer.getInteger("crash.messages", 800);
+    private static final int PERSONS = Integer.getInteger("crash.persons", 530);
     private static final int SENDERS = Integer.getInteger("crash.senders", 4);
     private static final int KILL_AFTER_ACKS = Integer.getInteger("crash.kill-after-acks", MESSAGES / 2);
     // a hub start takes 60-90 s on a loaded 2-core machine

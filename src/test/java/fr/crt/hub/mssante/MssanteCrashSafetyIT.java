@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 class MssanteCrashSafetyIT {
 
     private static final Logger log = LoggerFactory.getLogger(MssanteCrashSafetyIT.class);
-    private static final int MAILS = Integer.getInteger("crash.mails", 200);
+    private static final int MAILS = Integer.getInteger("crash.mails", 120);
     private static final Path TARGET = Path.of(System.getProperty("hub.project.dir", "")).toAbsolutePath().resolve("target");
     /** Start-up under load (other JVMs on 2 cores) can pass two minutes. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(Integer.getInteger("crash.start-timeout-s", 300));
