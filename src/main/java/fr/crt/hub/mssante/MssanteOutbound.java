@@ -124,7 +124,9 @@ public class MssanteOutbound {
         if (!identity.qualified(patient)) {
             String reason = "INS not qualified (identity status not VALI/QUAL, or no INS): it may not be carried in structured"
                     + " metadata; send held until the identity is qualified";
-            long id = record(req, recipient, null, summary(docRef, recipient), MessageStatus.HELD, reason);
+            // the request itself is kept (ids and address only): MssanteHeldSends sends it once the identity is qualified
+            long id = record(req, recipient, null, MssanteHeldSends.json(req), MessageStatus.HELD, reason);
+            store.attachPatient(id, patientRef);
             audit.record(new AuditRecord("E", "mssante-send", who(req), req.requesterRole(), patientRef, docRef,
                     AuditRecord.Outcome.MINOR_FAILURE, "held: INS not qualified (message " + id + ")"));
             exchange.getIn().setBody(new SendResult(id, MessageStatus.HELD, reason, null));

@@ -162,7 +162,7 @@ public class RetentionService {
      * purged. Sent messages are final once SENT (a receipt may still come, but not after the retention term);
      * failures (REJECTED, DEAD_LETTER, BOUNCED) get the grace period for repair.
      */
-    static final String AGE_BY_STATE = "((status IN ('PROCESSED','DUPLICATE','SENT','DELIVERED','READ') AND received_at < ?)"
+    static final String AGE_BY_STATE = "((status IN ('PROCESSED','DUPLICATE','SENT','DELIVERED','READ','RELEASED') AND received_at < ?)"
             + " OR (status IN ('REJECTED','DEAD_LETTER','BOUNCED') AND received_at < ?))";
 
     /** The WHERE clauses of one policy: which connector(s), which age, which states. */
@@ -233,7 +233,7 @@ public class RetentionService {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("at", dry.at().toString());
         body.put("cron", props.cron());
-        body.put("finalStates", List.of("PROCESSED", "DUPLICATE", "SENT", "DELIVERED", "READ", "REJECTED (after grace)",
+        body.put("finalStates", List.of("PROCESSED", "DUPLICATE", "SENT", "DELIVERED", "READ", "RELEASED", "REJECTED (after grace)",
                 "DEAD_LETTER (after grace)", "BOUNCED (after grace)"));
         body.put("identityDays", props.identityDays());
         body.put("identityChecksToDelete", dry.identityWork().checks());

@@ -20,6 +20,8 @@ public enum MessageStatus {
     PATIENT_UNKNOWN,
     /** Outbound message not sent, waiting for a condition (e.g. a qualified INS); the reason says which. */
     HELD,
+    /** Held outbound message whose condition was met: sent again as the new message its events name. */
+    RELEASED,
     /** Outbound message handed to the mail server. */
     SENT,
     /** Outbound message reported delivered (DSN). */

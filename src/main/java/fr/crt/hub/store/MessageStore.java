@@ -150,6 +150,17 @@ public class MessageStore {
                 MessageStatus.PROCESSED.name(), Timestamp.from(Instant.now()), patientRef, id);
     }
 
+    /** Records whom a message is about without changing its status (a held send, found again when the person changes). */
+    public void attachPatient(long id, String patientRef) {
+        jdbc.update("UPDATE hub_message SET patient_ref = ? WHERE id = ?", patientRef, id);
+    }
+
+    /** Takes a HELD message for release, once: false when another thread or node took it first. */
+    public boolean claimHeld(long id, String reason) {
+        return jdbc.update("UPDATE hub_message SET status = ?, status_reason = ? WHERE id = ? AND status = ?",
+                MessageStatus.RELEASED.name(), truncate(reason, 2000), id, MessageStatus.HELD.name()) == 1;
+    }
+
     /** Marks a stored message refused after all and frees its idempotency key, so that a resend is taken. */
     public void release(long id, String reason) {
         jdbc.update("UPDATE hub_message SET status = ?, status_reason = ?, ack_code = 'AE', idempotency_key = NULL WHERE id = ?",

@@ -63,6 +63,9 @@ class MssanteOutboundMailTest extends HubTestBase {
         return writer.write(p, List.of(e), -System.nanoTime(), "test").get(0);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    MssanteHeldSends heldSends;
+
     ResponseEntity<Map> send(String patient, String doc, String recipient) {
         return admin().postForEntity("/api/mssante/send", Map.of("patientId", patient, "documentReferenceId", doc,
                 "recipient", recipient, "readReceipt", true), Map.class);
@@ -150,6 +153,41 @@ class MssanteOutboundMailTest extends HubTestBase {
         assertThat(r.getStatusCode().value()).isEqualTo(202);
         assertThat(r.getBody().get("status")).isEqualTo("HELD");
         assertThat((String) r.getBody().get("reason")).contains("INS not qualified");
+    }
+
+    @Test
+    void aHeldSendLeavesOnceAPersonQualifiesTheIdentity() throws Exception {
+        // an INS recovered from INSi (RECUP) but not yet qualified by a person: the send is held
+        String ins = fr.crt.hub.support.AdtMessages.Person.of(700_000 + (int) (System.nanoTime() % 100_000)).nir();
+        Patient p = MssanteInboundMailTest.patient(repo, ins, "RECUP");
+        String patient = p.getIdElement().toUnqualifiedVersionless().getValue();
+        String doc = letterOf(p, "1.2.250.1.999.3.4." + System.nanoTime());
+        ResponseEntity<Map> r = send(patient, doc, Mails.GP);
+        assertThat(r.getBody().get("status")).isEqualTo("HELD");
+        long held = ((Number) r.getBody().get("messageId")).longValue();
+        assertThat(new String(store.raw(held).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains(doc.substring(doc.indexOf('/') + 1)).doesNotContain("TEST");
+        int before = MssanteTestMail.server().getReceivedMessages().length;
+
+        // an operator qualifies the identity on a passport: the held letter leaves, once
+        ResponseEntity<Map> q = admin().postForEntity("/api/identities/" + p.getIdElement().getIdPart() + "/qualify",
+                Map.of("documentType", "PA"), Map.class);
+        assertThat(q.getStatusCode().value()).as(String.valueOf(q.getBody())).isEqualTo(200);
+        await().atMost(WAIT).until(() -> store.find(held).orElseThrow().status() == MessageStatus.RELEASED);
+        await().atMost(WAIT).until(() -> Arrays.stream(MssanteTestMail.server().getReceivedMessages()).skip(before)
+                .anyMatch(m -> m.toString() != null && recipients(m).contains(Mails.GP)));
+        String released = store.events(held).stream().filter(e -> "RELEASED".equals(e.stage())).findFirst().orElseThrow().detail();
+        assertThat(released).contains("SENT");
+        // a later change of the person sends nothing more
+        assertThat(heldSends.release(patient)).isZero();
+    }
+
+    static String recipients(jakarta.mail.internet.MimeMessage m) {
+        try {
+            return Arrays.toString(m.getAllRecipients());
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     @Test
