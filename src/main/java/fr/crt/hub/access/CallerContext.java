@@ -51,6 +51,8 @@ public class CallerContext {
         /** Patients whose data this request returned (for the audit line). */
         final Set<String> seen = new LinkedHashSet<>();
         final Map<String, List<Consent>> consentCache = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Owner of each resource version this request looked at (versioned id → Patient ref, empty: none). */
+        final Map<String, java.util.Optional<String>> owners = new java.util.concurrent.ConcurrentHashMap<>();
 
         Caller(CareIdentity identity, Set<String> patients, Set<String> emergencyPatients) {
             this.identity = identity;

@@ -73,7 +73,7 @@ public class CareConsentService implements IConsentService {
         if (matrix.isDirectory(type)) return caller.patients.isEmpty() ? ConsentOutcome.REJECT : ConsentOutcome.PROCEED;
         String kind = matrix.kindOf(resource);
         if (kind == null || !matrix.allows(who.role(), kind, Access.READ)) return ConsentOutcome.REJECT;
-        String patient = owner(resource);
+        String patient = owner(caller, resource);
         if (patient == null || !caller.patients.contains(patient)) return ConsentOutcome.REJECT;
         if (ConsentRules.opposes(callers.consentsOf(caller, patient), who)) return ConsentOutcome.REJECT;
         String label = resource instanceof Resource r ? ConsentRules.label(r) : null;
@@ -90,6 +90,13 @@ public class CareConsentService implements IConsentService {
      * The person a resource is about: the Patient itself, else the single owner in the Patient compartment. A
      * resource in the compartments of several persons has no single owner (null): care callers do not see it.
      */
+    /** {@link #owner(IBaseResource)}, worked out once per resource version and request (authorization asks too). */
+    String owner(CallerContext.Caller caller, IBaseResource resource) {
+        IIdType id = resource.getIdElement();
+        if (id == null || !id.hasIdPart() || !id.hasVersionIdPart() || !id.hasResourceType()) return owner(resource);
+        return caller.owners.computeIfAbsent(id.getValue(), k -> java.util.Optional.ofNullable(owner(resource))).orElse(null);
+    }
+
     String owner(IBaseResource resource) {
         if (resource instanceof Patient p) return p.getIdElement().toUnqualifiedVersionless().getValue();
         List<IIdType> owners = fhir.newTerser().getCompartmentOwnersForResource("Patient", resource, (java.util.Set<String>) null);

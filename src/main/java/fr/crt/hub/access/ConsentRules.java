@@ -5,7 +5,16 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import fr.crt.hub.fhir.CanonicalRepository;
 import fr.crt.hub.fhir.CanonicalWriter;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -28,7 +37,17 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
+@Interceptor
 public class ConsentRules {
+
+    /** Backstop only: every Consent written through HAPI evicts the cache when its transaction commits. */
+    private static final long TTL_MILLIS = 30_000;
+
+    private record Cached(List<Consent> consents, long until) {}
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped after each commit that wrote a Consent: a search that overlapped it is not cached. */
+    private final AtomicLong generation = new AtomicLong();
 
     public static final String CONFIDENTIALITY = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
     public static final String DMP_CONFIDENTIALITY = "urn:oid:1.2.250.1.213.1.1.4.13";
@@ -40,10 +59,53 @@ public class ConsentRules {
         this.repo = repo;
     }
 
-    /** Active Consent resources of {@code patientRef}. */
+    /**
+     * Active Consent resources of {@code patientRef}. Asked for every person in every care caller's answer, so kept
+     * until a Consent is written (evicted after that write's commit, {@link #consentWritten}).
+     */
     public List<Consent> activeFor(String patientRef) {
-        return repo.search(Consent.class, SearchParameterMap.newSynchronous(Consent.SP_PATIENT, new ReferenceParam(patientRef))
-                .add(Consent.SP_STATUS, new TokenParam("active")));
+        long now = System.currentTimeMillis();
+        Cached c = cache.get(patientRef);
+        if (c != null && c.until() > now) return c.consents();
+        long before = generation.get();
+        List<Consent> found = List.copyOf(repo.search(Consent.class, SearchParameterMap.newSynchronous(Consent.SP_PATIENT,
+                new ReferenceParam(patientRef)).add(Consent.SP_STATUS, new TokenParam("active"))));
+        if (generation.get() == before) cache.put(patientRef, new Cached(found, now + TTL_MILLIS));
+        return found;
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void created(IBaseResource resource) {
+        consentWritten(resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+    public void updated(IBaseResource previous, IBaseResource resource) {
+        consentWritten(resource);
+    }
+
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+    public void deleted(IBaseResource resource) {
+        consentWritten(resource);
+    }
+
+    /** A Consent was written: forget every cached answer now and again once the write is committed. */
+    void consentWritten(IBaseResource resource) {
+        if (!(resource instanceof Consent)) return;
+        evict();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    evict();
+                }
+            });
+        }
+    }
+
+    private void evict() {
+        generation.incrementAndGet();
+        cache.clear();
     }
 
     /** Whether one of {@code consents} opposes access by {@code caller} now. */

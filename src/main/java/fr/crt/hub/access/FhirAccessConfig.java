@@ -25,10 +25,11 @@ public class FhirAccessConfig {
 
     @Bean
     FhirAccessInterceptors fhirAccessInterceptors(RestfulServer server, CallerContext callers, AccessMatrix matrix,
-                                                  AuditTrail auditTrail, ElementMasks masks) {
+                                                  AuditTrail auditTrail, ElementMasks masks, ConsentRules consentRules,
+                                                  ca.uhn.fhir.interceptor.api.IInterceptorService jpaInterceptors) {
         CareConsentService consentService = new CareConsentService(callers, matrix, server.getFhirContext(), masks);
         FhirAccessInterceptors i = new FhirAccessInterceptors(
-                new CareAuthorization(callers, matrix),
+                new CareAuthorization(callers, matrix, consentService),
                 new CareSearchNarrowing(callers),
                 new ConsentInterceptor(consentService),
                 new MatrixWriteCheck(callers, matrix, consentService, masks),
@@ -42,6 +43,8 @@ public class FhirAccessConfig {
         server.registerInterceptor(i.writes());
         server.registerInterceptor(i.answers());
         server.registerInterceptor(i.maskedSearches());
+        // on the JPA side: every Consent write (REST, TDDUI intake, the hub's own) evicts the consent cache
+        jpaInterceptors.registerInterceptor(consentRules);
         return i;
     }
 }
