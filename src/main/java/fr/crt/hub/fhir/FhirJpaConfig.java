@@ -150,6 +150,8 @@ public class FhirJpaConfig {
                 ? props.hibernateDialect()
                 : HapiDialects.forDataSource(dataSource));
         p.put("hibernate.hbm2ddl.auto", props.ddlAuto());
+        String schema = HapiDialects.postgresSchema(dataSource);
+        if (schema != null && !schema.isBlank()) p.put("hibernate.default_schema", schema);
         p.put("hibernate.search.enabled", "false");
         p.put("hibernate.format_sql", "false");
         p.put("hibernate.show_sql", "false");

@@ -40,4 +40,21 @@ final class HapiDialects {
             DataSourceUtils.releaseConnection(c, dataSource);
         }
     }
+
+    /**
+     * The schema the DataSource's connections work in, for PostgreSQL only (null otherwise). Hibernate's schema update
+     * looks for existing sequences across every schema of the database unless told its own: another hub's schema in
+     * the same database (tests, benchmarks, a second environment) made it skip creating {@code seq_resource_type}, and
+     * the hub failed to start on a fresh schema.
+     */
+    static String postgresSchema(DataSource dataSource) {
+        Connection c = DataSourceUtils.getConnection(dataSource);
+        try {
+            return c.getMetaData().getURL().startsWith("jdbc:postgresql:") ? c.getSchema() : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the schema of the DataSource", e);
+        } finally {
+            DataSourceUtils.releaseConnection(c, dataSource);
+        }
+    }
 }
