@@ -61,7 +61,19 @@ public final class MssanteBenchmark {
 
     private MssanteBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 1;
+        try {
+            run();
+            status = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
+        } finally {
+            System.exit(status); // the shared test PKI's WireMock (Jetty) threads would keep this JVM alive, failed or not
+        }
+    }
+
+    private static void run() throws Exception {
         String run = Long.toString(System.currentTimeMillis(), 36);
         System.out.printf("MSSanté benchmark: mails=%d pdf=%d bytes cpus=%d%n", MAILS, PDF_BYTES, Runtime.getRuntime().availableProcessors());
         Path dataDir = Files.createTempDirectory("crt-hub-mss-bench-");
@@ -124,7 +136,6 @@ public final class MssanteBenchmark {
                 MssanteTestMail.server().stop();   // its threads would keep this JVM alive
             }
         }
-        System.exit(0); // the shared test PKI's WireMock (Jetty) threads would keep this JVM alive
     }
 
     /**
