@@ -243,6 +243,9 @@ public class MssanteOutbound {
         Attachment a = doc.getContentFirstRep().getAttachment();
         if (a.hasData()) return a.getData();
         Binary b = repo.read(Binary.class, new IdType(a.getUrl()));
+        // Large contents live in HAPI's binary table and are put back on read (fr.crt.hub.fhir.BinaryStorageConfig);
+        // one that was not (over the inflate cap) must stop the send, not go out as an empty document.
+        if (!b.hasData()) throw new IllegalStateException(a.getUrl() + ": content not available (over hub.fhir.binary-storage.inflate-maximum?)");
         return b.getData();
     }
 

@@ -63,6 +63,52 @@ abstract class AbstractCanonicalRepositoryTest extends HubTestCommon {
         assertThat(cs.getRestFirstRep().getResource()).anyMatch(r -> r.getType().equals("Patient"));
     }
 
+    /**
+     * Binary storage (BinaryStorageConfig): a content of 64 KB or more goes to HAPI's binary table, not into the
+     * resource JSON, inside a transaction as the MSSanté writer does; a smaller one stays inline. Both read back whole
+     * through the DAO and the REST API (FHIR JSON and the raw content type).
+     */
+    @Test
+    void largeBinaryContentIsStoredOutsideTheResourceAndReadBackWhole() throws Exception {
+        byte[] large = new byte[(64 << 10) + 1];
+        byte[] small = new byte[(64 << 10) - 1];
+        new java.util.Random(3).nextBytes(large);
+        new java.util.Random(4).nextBytes(small);
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(new org.hl7.fhir.r4.model.Binary()
+                .setContentType("application/pdf").setData(large)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Binary");
+        tx.addEntry().setFullUrl("urn:uuid:" + java.util.UUID.randomUUID()).setResource(new org.hl7.fhir.r4.model.Binary()
+                .setContentType("application/pdf").setData(small)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Binary");
+        Bundle out = repo.transaction(tx);
+        IdType largeId = new IdType(out.getEntry().get(0).getResponse().getLocation()).toUnqualifiedVersionless();
+        IdType smallId = new IdType(out.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless();
+
+        String blobs = "SELECT COUNT(*) FROM HFJ_BINARY_STORAGE_BLOB WHERE RESOURCE_ID = ?";
+        assertThat(jdbc.queryForObject(blobs, Long.class, largeId.getValue())).isEqualTo(1);
+        assertThat(jdbc.queryForObject(blobs, Long.class, smallId.getValue())).isZero();
+        // the stored version of the large one is a few hundred bytes of JSON (blob id + hash extensions), not 87 KB of base64
+        assertThat(jdbc.queryForObject("SELECT LENGTH(v.RES_TEXT_VC) FROM HFJ_RES_VER v JOIN HFJ_RESOURCE r ON r.RES_ID = v.RES_ID"
+                + " WHERE r.RES_TYPE = 'Binary' AND r.FHIR_ID = ?", Integer.class, largeId.getIdPart())).isLessThan(2_000);
+
+        assertThat(repo.read(org.hl7.fhir.r4.model.Binary.class, largeId).getData()).isEqualTo(large);
+        assertThat(repo.read(org.hl7.fhir.r4.model.Binary.class, smallId).getData()).isEqualTo(small);
+
+        java.net.http.HttpResponse<byte[]> json = getFhir(largeId.getValue(), "application/fhir+json");
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(fhirContext.newJsonParser().parseResource(org.hl7.fhir.r4.model.Binary.class, new String(json.body(),
+                java.nio.charset.StandardCharsets.UTF_8)).getData()).isEqualTo(large);
+        java.net.http.HttpResponse<byte[]> raw = getFhir(largeId.getValue(), "application/pdf");
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.body()).isEqualTo(large);
+    }
+
+    private java.net.http.HttpResponse<byte[]> getFhir(String path, String accept) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + httpPort + "/fhir/" + path)).header("Accept", accept)
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     @Test
     void restApiIsNotOpenWithoutCredentials() throws Exception {
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(

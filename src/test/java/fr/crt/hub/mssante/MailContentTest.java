@@ -28,6 +28,43 @@ class MailContentTest {
         assertThat(c.signatureNotVerified()).isFalse();
     }
 
+    /** base64 parts are decoded by the JDK decoder (fast path): same bytes as Jakarta Mail, the size cap still holds. */
+    @Test
+    void largeBase64AttachmentsReadWholeAndCapped() throws Exception {
+        byte[] pdf = new byte[1 << 20];
+        new java.util.Random(5).nextBytes(pdf);
+        byte[] raw = Mails.bytes(Mails.mail("crt@x.fr", "<d@b>", false, "doc.pdf", "application/pdf", pdf));
+        assertThat(MailContent.parse(raw, LIMITS).attachments()).singleElement().satisfies(a -> assertThat(a.bytes()).isEqualTo(pdf));
+        assertThatThrownBy(() -> MailContent.parse(raw, new MailContent.Limits(65536, 8, 20, (1 << 20) - 1)))
+                .isInstanceOf(MailRejectedException.class).hasMessageContaining("attachment larger than");
+    }
+
+    /** Broken base64 (bad padding, stray characters) is read exactly as Jakarta Mail reads it, not by the fast path. */
+    @Test
+    void malformedBase64IsReadAsJakartaMailReadsIt() throws Exception {
+        for (String body : new String[] {"JVBERi0xLjQK=A==\r\n", "JVBE*Ri0x\r\nLjQK\r\n", "JVBERi0xLjQ\r\n"}) {
+            String raw = "From: " + Mails.GP + "\r\nTo: crt@x.fr\r\nMessage-ID: <e@b>\r\nMIME-Version: 1.0\r\n"
+                    + "Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: application/pdf; name=doc.pdf\r\n"
+                    + "Content-Disposition: attachment; filename=doc.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + body + "--B--\r\n";
+            byte[] bytes = raw.getBytes(StandardCharsets.US_ASCII);
+            byte[] viaJakarta;
+            try {
+                jakarta.mail.internet.MimeMessage m = new jakarta.mail.internet.MimeMessage(
+                        jakarta.mail.Session.getInstance(new java.util.Properties()), new java.io.ByteArrayInputStream(bytes));
+                viaJakarta = ((jakarta.mail.Multipart) m.getContent()).getBodyPart(0).getInputStream().readAllBytes();
+            } catch (Exception e) {
+                viaJakarta = null;
+            }
+            byte[] expected = viaJakarta;
+            if (expected == null) {
+                assertThatThrownBy(() -> MailContent.parse(bytes, LIMITS)).as(body).isInstanceOf(MailRejectedException.class);
+            } else {
+                assertThat(MailContent.parse(bytes, LIMITS).attachments()).as(body).singleElement()
+                        .satisfies(a -> assertThat(a.bytes()).isEqualTo(expected));
+            }
+        }
+    }
+
     @Test
     void hugeHeadersAreRefused() {
         String raw = "From: a@b.fr\r\nX-Filler: " + "x".repeat(100_000) + "\r\nSubject: s\r\n\r\nbody";

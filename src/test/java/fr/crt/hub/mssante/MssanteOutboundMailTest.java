@@ -50,6 +50,7 @@ class MssanteOutboundMailTest extends HubTestBase {
     @Autowired MessageStore store;
     @Autowired DocumentWriter writer;
     @Autowired JdbcUserDetailsManager users;
+    @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
     @Autowired org.springframework.security.crypto.password.PasswordEncoder encoder;
     @Value("${hub.mssante.address}") String hubAddress;
 
@@ -117,6 +118,34 @@ class MssanteOutboundMailTest extends HubTestBase {
         MssanteTestMail.mailbox(hubAddress).deliver(Mails.parse(dsn.getBytes()));
         await().atMost(WAIT).until(() -> store.findByControlId(MssanteInbound.TRANSPORT_OUT, mailId2).orElseThrow().status() == MessageStatus.BOUNCED);
         assertThat(store.findByControlId(MssanteInbound.TRANSPORT_OUT, mailId2).orElseThrow().statusReason()).contains("5.1.1");
+    }
+
+    /**
+     * A received PDF over the binary-storage threshold (64 KB) is written by the MSSanté transaction into HAPI's binary
+     * table, not into the Binary's JSON, and the outbound read gets it back whole (auto-inflation) into the mail.
+     */
+    @Test
+    void aLargeDocumentKeptOutsideTheResourceJsonIsSentWhole() throws Exception {
+        Patient p = MssanteInboundMailTest.patient(repo, QUALIFIED_INS, "VALI");
+        byte[] pdf = new byte[300_000];
+        new java.util.Random(11).nextBytes(pdf);
+        XdmDocumentEntry e = new XdmDocumentEntry(null, "1.2.250.1.999.3.4." + System.nanoTime(), "application/pdf", null, null, null,
+                "Compte rendu", "20191203123000", "fr-FR", null, null, List.of(), List.of(),
+                new Code("11", "1.2.250.1.213.1.1.4.1", "Compte rendu"), new Code("11490-0", "2.16.840.1.113883.6.1", null),
+                new Code("urn:ihe:iti:xds-sd:pdf:2008", "1.3.6.1.4.1.19376.1.2.3", "PDF"),
+                List.of(new Code("N", "2.16.840.1.113883.5.25", "Normal")), null, null, pdf);
+        String doc = writer.write(p, List.of(e), -System.nanoTime(), "test").get(0);
+        String binary = repo.read(DocumentReference.class, new org.hl7.fhir.r4.model.IdType(doc)).getContentFirstRep().getAttachment().getUrl();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM HFJ_BINARY_STORAGE_BLOB WHERE RESOURCE_ID = ? AND BLOB_SIZE = ?",
+                Long.class, binary, pdf.length)).isEqualTo(1);
+
+        ResponseEntity<Map> r = send(p.getIdElement().toUnqualifiedVersionless().getValue(), doc, Mails.GP);
+        assertThat(r.getStatusCode().value()).as(String.valueOf(r.getBody())).isEqualTo(201);
+        String mailId = (String) r.getBody().get("mailMessageId");
+        MimeMessage got = await().atMost(WAIT).until(() -> received(mailId), Optional::isPresent).orElseThrow();
+        MimeMultipart mp = (MimeMultipart) got.getContent();
+        assertThat(part(mp, "DOC0001.PDF")).isEqualTo(pdf);
+        assertThat(new XdmPackageReader().read(part(mp, "IHE_XDM.ZIP")).documents().get(0).content()).isEqualTo(pdf);
     }
 
     @Test
