@@ -7,7 +7,7 @@ import java.util.Set;
  * identifier namespaces the PAM-FR mapping writes. Taken from the package JSON, kept in one place so a FR Core
  * upgrade is one diff.
  */
-final class FrCore {
+public final class FrCore {
 
     private FrCore() {}
 
@@ -34,7 +34,7 @@ final class FrCore {
     static final String CS_INSEE_COMMUNE = "https://mos.esante.gouv.fr/NOS/TRE_R13-CommuneOM/FHIR/TRE-R13-CommuneOM";
 
     /** Hub-local tag system saying why an INS received was not carried (meta.tag; example binding only). */
-    static final String CS_HUB_INS_WITHHELD = "https://crt-hub.fr/fhir/CodeSystem/ins-withheld";
+    public static final String CS_HUB_INS_WITHHELD = "https://crt-hub.fr/fhir/CodeSystem/ins-withheld";
 
     // INS OIDs: one source, the identity capability
     static final String OID_INS_NIR = fr.crt.hub.identity.IdentityFhir.OID_NIR;

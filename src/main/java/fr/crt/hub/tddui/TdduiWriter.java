@@ -200,9 +200,17 @@ public class TdduiWriter {
 
     private PatientWrite upsertPatient(Patient incoming, Connector partner) {
         String localSystem = partner.patientIdSystem() == null ? null : "urn:oid:" + partner.patientIdSystem();
+        // identity first, as for PAM-FR: the INS of a partner the connector does not trust is neither used to find
+        // the person nor kept; the identity check (INSi on the traits) gets it, or not, on its own
+        boolean trustIns = partner.insPolicy() == null || partner.insPolicy().trustIns();
+        boolean withheld = false;
         List<Identifier> ids = new ArrayList<>();
         for (Identifier id : incoming.getIdentifier()) {
             if (!id.hasValue()) continue;
+            if (!trustIns && CanonicalWriter.INS_SYSTEMS.contains(id.getSystem())) {
+                withheld = true;
+                continue;
+            }
             ids.add(id.copy());
             if (localSystem != null && !CanonicalWriter.INS_SYSTEMS.contains(id.getSystem())) {
                 // qualified per partner: the value is only meaningful within this partner's DUI
@@ -235,6 +243,10 @@ public class TdduiWriter {
         Patient created = incoming.copy();
         created.setId((String) null);
         created.setIdentifier(ids);
+        if (withheld) {
+            created.getMeta().addTag(fr.crt.hub.dui.FrCore.CS_HUB_INS_WITHHELD, "partner-not-trusted",
+                    "INS not carried: the connector is configured not to trust this partner's INS");
+        }
         created.setActive(true);
         Identifier match = ids.stream().filter(i -> CanonicalWriter.INS_SYSTEMS.contains(i.getSystem())).findFirst()
                 .or(() -> ids.stream().filter(i -> Objects.equals(localSystem, i.getSystem())).findFirst())

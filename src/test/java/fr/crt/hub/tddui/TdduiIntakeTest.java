@@ -441,10 +441,14 @@ class TdduiIntakeTest extends HubTestBase {
     }
 
     @Test
-    void twoPartnersSendingTheSameInsShareOnePatientAndItsCircle() throws Exception {
+    void anInsFromPartnersTheHubDoesNotTrustIsNeitherUsedNorKept() throws Exception {
+        // both the SSIAD and the SAAD are declared trustIns: false (connectors/): as for PAM-FR, their INS is withheld
         String ins = "274075176079430";
+        List<String> locals = new java.util.ArrayList<>();
         for (String partner : List.of(SSIAD, SAAD)) {
-            Bundle b = CTX.newJsonParser().parseResource(Bundle.class, freshIme(newLocalId()));
+            String local = newLocalId();
+            locals.add(local);
+            Bundle b = CTX.newJsonParser().parseResource(Bundle.class, freshIme(local));
             Patient p = (Patient) b.getEntry().get(0).getResource();
             var id = p.addIdentifier().setSystem("urn:oid:1.2.250.1.213.1.4.10").setValue(ins);
             id.getType().addCoding().setSystem("https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203").setCode("INS-NIR-TEST");
@@ -452,14 +456,16 @@ class TdduiIntakeTest extends HubTestBase {
             Posted posted = postAs(partner, CTX.newJsonParser().encodeResourceToString(b).getBytes(StandardCharsets.UTF_8));
             assertThat(posted.status()).as(partner + " " + posted.body()).isEqualTo(200);
         }
-        List<Patient> holders = repo.searchPatientsByIdentifier("urn:oid:1.2.250.1.213.1.4.10", ins);
-        assertThat(holders).hasSize(1);
-        String ref = holders.get(0).getIdElement().toUnqualifiedVersionless().getValue();
-        assertThat(holders.get(0).getIdentifier()).extracting(org.hl7.fhir.r4.model.Identifier::getSystem)
-                .contains(SSIAD_LOCAL_SYSTEM, "urn:oid:1.2.250.1.213.1.999.170790003.1");
-        assertThat(circle.teamOf(ref).orElseThrow().getParticipant()).extracting(x -> x.getMember().getIdentifier().getValue())
-                .contains("170790002", "170790003");
-        // each partner's projet personnalisé stays its own
-        assertThat(about(CarePlan.class, CarePlan.SP_SUBJECT, ref)).hasSize(2);
+        // not used to find the person, not kept: one record per partner, each tagged, identity vigilance to decide
+        assertThat(repo.searchPatientsByIdentifier("urn:oid:1.2.250.1.213.1.4.10", ins)).isEmpty();
+        Patient bySsiad = patientOf(locals.get(0));
+        Patient bySaad = repo.searchPatientsByIdentifier("urn:oid:1.2.250.1.213.1.999.170790003.1", locals.get(1)).get(0);
+        assertThat(bySsiad.getIdElement().getIdPart()).isNotEqualTo(bySaad.getIdElement().getIdPart());
+        for (Patient p : List.of(bySsiad, bySaad)) {
+            assertThat(p.getMeta().getTag(fr.crt.hub.dui.FrCore.CS_HUB_INS_WITHHELD, "partner-not-trusted")).isNotNull();
+            String ref = p.getIdElement().toUnqualifiedVersionless().getValue();
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM identity_check WHERE patient_ref = ?", Integer.class, ref))
+                    .isGreaterThanOrEqualTo(1);
+        }
     }
 }
