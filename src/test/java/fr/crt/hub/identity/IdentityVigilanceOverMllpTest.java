@@ -117,7 +117,9 @@ class IdentityVigilanceOverMllpTest extends HubTestBase {
         assertThat(((Coding) reliability.getExtensionByUrl("identityStatus").getValue()).getSystem())
                 .isEqualTo(IdentityFhir.CS_IDENTITY_STATUS);
         assertThat(((Coding) reliability.getExtensionByUrl("methodCollection").getValue()).getCode()).isEqualTo("INSI");
-        List<AuditEvent> calls = auditEvents(ref, "insi-search");
+        // the call's AuditEvent is written once the check's transaction has committed (and its listeners, outbound
+        // among them, have run): the Patient can show RECUP a moment before
+        List<AuditEvent> calls = await().atMost(WAIT).until(() -> auditEvents(ref, "insi-search"), l -> !l.isEmpty());
         assertThat(calls).hasSize(1);
         assertThat(calls.get(0).getOutcomeDesc()).isEqualTo("CR00 match, RECUP set");
         assertThat(calls.get(0).getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
