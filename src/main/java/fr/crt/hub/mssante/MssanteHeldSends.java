@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.crt.hub.fhir.CanonicalChanged;
 import fr.crt.hub.fhir.CanonicalRepository;
-import fr.crt.hub.store.MessageStatus;
 import fr.crt.hub.store.MessageStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionPhase;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -33,15 +31,13 @@ public class MssanteHeldSends {
     private static final Logger log = LoggerFactory.getLogger(MssanteHeldSends.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final JdbcTemplate jdbc;
     private final MessageStore store;
     private final CanonicalRepository repo;
     private final PatientIdentity identity;
     private final ProducerTemplate producer;
 
-    public MssanteHeldSends(JdbcTemplate jdbc, MessageStore store, CanonicalRepository repo, PatientIdentity identity,
+    public MssanteHeldSends(MessageStore store, CanonicalRepository repo, PatientIdentity identity,
                             ProducerTemplate producer) {
-        this.jdbc = jdbc;
         this.store = store;
         this.repo = repo;
         this.identity = identity;
@@ -70,16 +66,14 @@ public class MssanteHeldSends {
 
     @EventListener(ApplicationReadyEvent.class)
     public void atStart() {
-        for (String ref : jdbc.queryForList("SELECT DISTINCT patient_ref FROM hub_message WHERE transport = ? AND status = ?"
-                + " AND patient_ref IS NOT NULL", String.class, MssanteInbound.TRANSPORT_OUT, MessageStatus.HELD.name())) {
+        for (String ref : store.heldPatients(MssanteInbound.TRANSPORT_OUT)) {
             onChange(new CanonicalChanged(ref, null, null));
         }
     }
 
     /** Sends every held request about {@code patientRef} if the person's INS is now qualified; returns how many. */
     public int release(String patientRef) {
-        List<Long> held = jdbc.queryForList("SELECT id FROM hub_message WHERE transport = ? AND status = ? AND patient_ref = ?"
-                + " ORDER BY id", Long.class, MssanteInbound.TRANSPORT_OUT, MessageStatus.HELD.name(), patientRef);
+        List<Long> held = store.heldIds(MssanteInbound.TRANSPORT_OUT, patientRef);
         if (held.isEmpty()) return 0;
         Patient patient;
         try {

@@ -155,6 +155,18 @@ public class MessageStore {
         jdbc.update("UPDATE hub_message SET patient_ref = ? WHERE id = ?", patientRef, id);
     }
 
+    /** Ids of the HELD messages of {@code transport} about {@code patientRef}, oldest first. */
+    public List<Long> heldIds(String transport, String patientRef) {
+        return jdbc.queryForList("SELECT id FROM hub_message WHERE transport = ? AND status = ? AND patient_ref = ? ORDER BY id",
+                Long.class, transport, MessageStatus.HELD.name(), patientRef);
+    }
+
+    /** The persons that HELD messages of {@code transport} are about. */
+    public List<String> heldPatients(String transport) {
+        return jdbc.queryForList("SELECT DISTINCT patient_ref FROM hub_message WHERE transport = ? AND status = ?"
+                + " AND patient_ref IS NOT NULL", String.class, transport, MessageStatus.HELD.name());
+    }
+
     /** Takes a HELD message for release, once: false when another thread or node took it first. */
     public boolean claimHeld(long id, String reason) {
         return jdbc.update("UPDATE hub_message SET status = ?, status_reason = ? WHERE id = ? AND status = ?",
