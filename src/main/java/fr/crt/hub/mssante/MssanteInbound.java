@@ -40,15 +40,19 @@ public class MssanteInbound {
     public void receive(Exchange exchange) throws MessagingException, IOException {
         String mailbox = exchange.getProperty("mssanteMailbox", String.class);
         Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(Math.max(1024, mail.getSize()));
+        // not sized by mail.getSize(): that is one more IMAP round trip per mail
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(64 * 1024);
         mail.writeTo(raw);
-        store(exchange, mailbox, raw.toByteArray(), header(mail, "Message-ID"), sender(mail));
+        store(exchange, mailbox, raw.toByteArray(), messageId(mail), sender(mail));
     }
 
     void store(Exchange exchange, String mailbox, byte[] raw, String messageId, String from) {
         String key = TRANSPORT + "|" + mailbox + "|" + (messageId != null ? messageId : "sha256:" + MessageStore.sha256(raw));
         MessageStore.Stored s = store.storeByKey(new IncomingMessage(truncate(from, 64), mailbox, TRANSPORT, Instant.now(),
-                messageId, "MAIL", null, null, raw, MessageStatus.QUEUED, null, null, null, key, null));
+                messageId, "MAIL", null, null, raw, MessageStatus.QUEUED, null, null, null, key, null),
+                // no separate QUEUED event: one commit per mail on the mailbox thread (a mail not queued stays QUEUED and
+                // is queued again at start, MssanteRecovery)
+                "RECEIVED", "mail from mailbox " + mailbox + ", " + raw.length + " bytes, queued for processing");
         if (s.duplicate()) {
             store.event(s.id(), "RECEIVED", "mail read again from " + mailbox + ": duplicate of message " + s.duplicateOf());
             StoredMessage original = store.find(s.duplicateOf()).orElse(null);
@@ -60,20 +64,18 @@ public class MssanteInbound {
                     pending ? " (still pending: queued again)" : "");
             return;
         }
-        store.event(s.id(), "RECEIVED", "mail from mailbox " + mailbox + ", " + raw.length + " bytes");
         exchange.setProperty("hubEnqueue", true);
         exchange.getIn().setBody(s.id());
         log.info("mail message {} stored from mailbox {} ({} bytes)", s.id(), mailbox, raw.length);
     }
 
-    /** Queue unreachable after the store: the mail stays QUEUED (recovered at start) and is not flagged SEEN either. */
-    public void queued(Exchange exchange) {
-        Long id = exchange.getIn().getBody(Long.class);
-        if (id != null) store.event(id, "QUEUED", "queued for processing");
-    }
-
-    private static String header(Message m, String name) throws MessagingException {
-        String[] v = m.getHeader(name);
+    /** From the IMAP envelope when the message has one (prefetched by {@link MailboxPrefetch}), not a header fetch. */
+    private static String messageId(Message m) throws MessagingException {
+        if (m instanceof jakarta.mail.internet.MimeMessage mime) {
+            String id = mime.getMessageID();
+            return id == null || id.isBlank() ? null : id.trim();
+        }
+        String[] v = m.getHeader("Message-ID");
         return v == null || v.length == 0 ? null : v[0].trim();
     }
 

@@ -65,32 +65,48 @@ public class MessageStore {
      * mail read twice from the server, or delivered twice, is a {@link MessageStatus#DUPLICATE}).
      */
     public Stored storeByKey(IncomingMessage m) {
-        return store(m, List.of(), false);
+        return store(m, List.of(), false, null);
     }
 
+    /**
+     * Same, with the first event of a new (not duplicate) message written in the same transaction: one commit per
+     * message instead of two, for transports that store large messages one after another (mail).
+     */
+    public Stored storeByKey(IncomingMessage m, String stage, String detail) {
+        return store(m, List.of(), false, new Event(stage, detail));
+    }
+
+    private record Event(String stage, String detail) {}
+
     private Stored store(IncomingMessage m, Collection<String> patientKeys, boolean keyIncludesContent) {
+        return store(m, patientKeys, keyIncludesContent, null);
+    }
+
+    private Stored store(IncomingMessage m, Collection<String> patientKeys, boolean keyIncludesContent, Event first) {
         String sha = sha256(m.raw());
         // Same partner and control id but other content is a new message (senders do reuse control ids).
         String key = m.idempotencyKey() == null ? null : keyIncludesContent ? m.idempotencyKey() + "|" + sha : m.idempotencyKey();
         try {
-            return new Stored(insertWithKeys(m, sha, m.status(), m.statusReason(), key, null, patientKeys), null);
+            return new Stored(insertWithKeys(m, sha, m.status(), m.statusReason(), key, null, patientKeys, first), null);
         } catch (DuplicateKeyException e) {
             // the failed transaction was rolled back whole (PostgreSQL aborts it at the first error): start again
             Long original = jdbc.query("SELECT id FROM hub_message WHERE idempotency_key = ?",
                     rs -> rs.next() ? rs.getLong(1) : null, key);
             long id = insertWithKeys(m, sha, MessageStatus.DUPLICATE, (keyIncludesContent ? "same partner, control id and content"
-                    : "same idempotency key") + " as message " + original, null, original, patientKeys);
+                    : "same idempotency key") + " as message " + original, null, original, patientKeys, null);
             return new Stored(id, original);
         }
     }
 
     private long insertWithKeys(IncomingMessage m, String sha, MessageStatus status, String reason, String key,
-                                Long duplicateOf, Collection<String> patientKeys) {
-        if (patientKeys == null || patientKeys.isEmpty()) return insert(m, sha, status, reason, key, duplicateOf);
-        List<String> distinct = patientKeys.stream().distinct().toList();
+                                Long duplicateOf, Collection<String> patientKeys, Event first) {
+        boolean noKeys = patientKeys == null || patientKeys.isEmpty();
+        if (noKeys && first == null) return insert(m, sha, status, reason, key, duplicateOf);
+        List<String> distinct = noKeys ? List.of() : patientKeys.stream().distinct().toList();
         return tx.execute(t -> {
             long id = insert(m, sha, status, reason, key, duplicateOf);
-            jdbc.batchUpdate("INSERT INTO hub_message_patient (id_key, message_id) VALUES (?,?)", distinct, distinct.size(),
+            if (first != null) event(id, first.stage(), first.detail());
+            if (!distinct.isEmpty()) jdbc.batchUpdate("INSERT INTO hub_message_patient (id_key, message_id) VALUES (?,?)", distinct, distinct.size(),
                     (ps, k) -> {
                         ps.setString(1, k);
                         ps.setLong(2, id);

@@ -27,7 +27,7 @@ public final class MssanteTestMail {
 
     public static final String PASSWORD = "mssante-test-password";
     private static final AtomicInteger HUBS = new AtomicInteger();
-    private static GreenMail greenMail;
+    private static NoDelayGreenMail greenMail;
 
     private MssanteTestMail() {}
 
@@ -41,8 +41,8 @@ public final class MssanteTestMail {
         r.add("hub.mssante.password", () -> PASSWORD);
         r.add("hub.mssante.imap-host", () -> "localhost");
         r.add("hub.mssante.smtp-host", () -> "localhost");
-        r.add("hub.mssante.imap-port", () -> greenMail.getImaps().getPort());
-        r.add("hub.mssante.smtp-port", () -> greenMail.getSmtps().getPort());
+        r.add("hub.mssante.imap-port", () -> greenMail.port(ServerSetup.PROTOCOL_IMAPS));
+        r.add("hub.mssante.smtp-port", () -> greenMail.port(ServerSetup.PROTOCOL_SMTPS));
         r.add("hub.mssante.poll-ms", () -> 200);
     }
 
@@ -56,7 +56,7 @@ public final class MssanteTestMail {
         greenMail.setUser(address, address, PASSWORD);
         return List.of("--hub.mssante.address=" + address, "--hub.mssante.login=" + address,
                 "--hub.mssante.password=" + PASSWORD, "--hub.mssante.imap-host=localhost", "--hub.mssante.smtp-host=localhost",
-                "--hub.mssante.imap-port=" + greenMail.getImaps().getPort(), "--hub.mssante.smtp-port=" + greenMail.getSmtps().getPort(),
+                "--hub.mssante.imap-port=" + greenMail.port(ServerSetup.PROTOCOL_IMAPS), "--hub.mssante.smtp-port=" + greenMail.port(ServerSetup.PROTOCOL_SMTPS),
                 "--hub.mssante.poll-ms=100");
     }
 
@@ -77,7 +77,7 @@ public final class MssanteTestMail {
         System.setProperty("greenmail.tls.keystore.file", TestPki.keystore(pki, TestPki.HUB_SERVER).toString());
         System.setProperty("greenmail.tls.keystore.password", new String(TestPki.PASSWORD));
         System.setProperty("greenmail.tls.key.password", new String(TestPki.PASSWORD));
-        greenMail = new GreenMail(new ServerSetup[] {
+        greenMail = new NoDelayGreenMail(new ServerSetup[] {
             slowStart(new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAPS)),
             slowStart(new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS))});
         greenMail.start();
