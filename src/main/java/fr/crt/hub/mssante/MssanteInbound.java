@@ -30,6 +30,9 @@ public class MssanteInbound {
     public static final String TRANSPORT_OUT = "mssante-out";
     private static final Logger log = LoggerFactory.getLogger(MssanteInbound.class);
 
+    /** A server's size claim is only trusted this far to size the buffer (the mail may be larger; it then grows). */
+    private static final int MAX_PRESIZE = 64 << 20;
+
     private final MessageStore store;
 
     public MssanteInbound(MessageStore store) {
@@ -40,8 +43,10 @@ public class MssanteInbound {
     public void receive(Exchange exchange) throws MessagingException, IOException {
         String mailbox = exchange.getProperty("mssanteMailbox", String.class);
         Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
-        // not sized by mail.getSize(): that is one more IMAP round trip per mail
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(64 * 1024);
+        // the size comes with the envelope prefetched for the poll (MailboxPrefetch), no extra round trip; the
+        // buffer is sized once instead of growing (and copying) up to the mail's size
+        int size = mail.getSize();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(size > 0 && size <= MAX_PRESIZE ? size + 1024 : 64 * 1024);
         mail.writeTo(raw);
         store(exchange, mailbox, raw.toByteArray(), messageId(mail), sender(mail));
     }

@@ -96,7 +96,12 @@ public final class XdmPackageReader {
                 checkName(name);
                 if (entry.isDirectory()) continue;
                 if (out.containsKey(name)) throw new XdmRejectedException(Reason.UNSAFE_ENTRY_NAME, "entry name appears twice: " + printable(name));
-                ByteArrayOutputStream content = new ByteArrayOutputStream();
+                // sized from the local header when it tells, a claim trusted no further than the caps and twice the
+                // archive: a 1 MB document read into a growing buffer allocated four times its size
+                long declared = entry.getSize();
+                long room = Math.min(Math.min(limits.maxEntryBytes(), allowedTotal - total), 2L * zip.length + 64 * 1024);
+                ByteArrayOutputStream content = new ByteArrayOutputStream(
+                        (int) Math.max(1024, Math.min(declared >= 0 ? declared : 16 * 1024, Math.min(room, Integer.MAX_VALUE - 8))));
                 long entrySize = 0;
                 int n;
                 while ((n = in.read(buffer)) > 0) {
