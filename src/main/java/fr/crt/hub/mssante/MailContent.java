@@ -23,15 +23,18 @@ import java.util.Properties;
 
 /**
  * What the hub needs from one received mail, read from its raw bytes with caps: header block size, MIME depth,
- * attachment count and size. S/MIME {@code multipart/signed}: the signed content is read and the signature recorded as
- * not verified; encrypted S/MIME ({@code application/pkcs7-mime}) is refused. Text parts are never decoded with their
+ * attachment count and size. S/MIME {@code multipart/signed}: the signed content is read, and its exact bytes and the
+ * signature are kept for {@link SmimeVerifier}; encrypted S/MIME ({@code application/pkcs7-mime}) is refused. Text parts are never decoded with their
  * declared charset (a wrong or unknown charset cannot break reading).
  */
 public record MailContent(String messageId, String from, String dispositionNotificationTo, String inReplyTo, Kind kind,
-                          List<Attachment> attachments, boolean signatureNotVerified, Map<String, String> reportFields,
+                          List<Attachment> attachments, Signed signed, Map<String, String> reportFields,
                           String subject) {
 
     public enum Kind { MAIL, MDN, DSN }
+
+    /** The first {@code multipart/signed} of the mail: the signed entity as transmitted, and the CMS signature. */
+    public record Signed(byte[] content, byte[] signature) {}
 
     public record Attachment(String filename, String contentType, byte[] bytes) {
         public boolean isXdm() {
@@ -85,7 +88,7 @@ public record MailContent(String messageId, String from, String dispositionNotif
         final Limits limits;
         final List<Attachment> attachments = new ArrayList<>();
         final Map<String, String> report = new LinkedHashMap<>();
-        boolean signed;
+        Signed signed;
 
         Walk(Limits limits) {
             this.limits = limits;
@@ -95,8 +98,8 @@ public record MailContent(String messageId, String from, String dispositionNotif
             if (depth > limits.maxDepth()) throw new MailRejectedException("MIME nesting deeper than " + limits.maxDepth());
             ContentType ct = contentType(p);
             if (ct.match("multipart/signed")) {
-                signed = true;
                 Multipart mp = multipart(p);
+                if (signed == null) signed = new Signed(signedEntity(p, ct), mp.getCount() > 1 ? read(mp.getBodyPart(1), 1 << 20) : new byte[0]);
                 if (mp.getCount() > 0) part(mp.getBodyPart(0), depth + 1);   // part 2 is the signature
                 return;
             }
@@ -138,6 +141,44 @@ public record MailContent(String messageId, String from, String dispositionNotif
                 if (colon > 0) report.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
         }
+    }
+
+    /**
+     * The first body part of a multipart/signed exactly as transmitted (RFC 8551 3.5: the signature covers those bytes,
+     * headers included): from after the first boundary line to the CRLF before the next boundary. Re-serialising the
+     * parsed part could change folding or line ends and break a good signature.
+     */
+    static byte[] signedEntity(Part p, ContentType ct) throws MessagingException, IOException {
+        String boundary = ct.getParameter("boundary");
+        if (boundary == null) return new byte[0];
+        byte[] body;
+        try (InputStream raw = p instanceof MimeBodyPart bp ? bp.getRawInputStream() : p instanceof MimeMessage m ? m.getRawInputStream() : null) {
+            if (raw == null) return new byte[0];
+            body = raw.readAllBytes();
+        }
+        byte[] dash = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        int first = boundaryLine(body, dash, 0);
+        if (first < 0) return new byte[0];
+        int start = first + dash.length;
+        while (start < body.length && body[start] != '\n') start++;   // transport padding, then CRLF
+        start++;
+        int next = boundaryLine(body, dash, start);
+        if (next < 0 || start > next) return new byte[0];
+        int end = next;
+        if (end > start && body[end - 1] == '\n') end--;
+        if (end > start && body[end - 1] == '\r') end--;
+        return java.util.Arrays.copyOfRange(body, start, end);
+    }
+
+    /** Index of {@code dash} at the start of a line, from {@code from}; -1 if none. */
+    private static int boundaryLine(byte[] b, byte[] dash, int from) {
+        outer:
+        for (int i = from; i <= b.length - dash.length; i++) {
+            if (i > 0 && b[i - 1] != '\n') continue;
+            for (int j = 0; j < dash.length; j++) if (b[i + j] != dash[j]) continue outer;
+            return i;
+        }
+        return -1;
     }
 
     private static Multipart multipart(Part p) throws MessagingException, IOException {

@@ -33,14 +33,17 @@ public class MssanteProcessor {
     private final PatientIdentity identity;
     private final DocumentWriter writer;
     private final Receipts receipts;
+    private final SmimeVerifier smime;
     private final XdmPackageReader xdm = new XdmPackageReader(XdmLimits.DEFAULT);
     private final MailContent.Limits limits = MailContent.Limits.DEFAULT;
 
-    public MssanteProcessor(MessageStore store, PatientIdentity identity, DocumentWriter writer, Receipts receipts) {
+    public MssanteProcessor(MessageStore store, PatientIdentity identity, DocumentWriter writer, Receipts receipts,
+                            SmimeVerifier smime) {
         this.store = store;
         this.identity = identity;
         this.writer = writer;
         this.receipts = receipts;
+        this.smime = smime;
     }
 
     public void process(long id) {
@@ -53,7 +56,14 @@ public class MssanteProcessor {
             reject(id, "mail refused: " + e.getMessage(), null);
             return;
         }
-        if (mail.signatureNotVerified()) store.event(id, "SMIME", "multipart/signed: signed content read, signature NOT verified");
+        if (mail.signed() != null) {
+            SmimeVerifier.Check check = smime.verify(mail.signed(), java.util.Date.from(m.receivedAt()));
+            if (check.outcome() == SmimeVerifier.Outcome.INVALID) {
+                reject(id, check.detail(), mail.kind() == MailContent.Kind.MAIL ? mail : null);
+                return;
+            }
+            store.event(id, "SMIME", check.detail());
+        }
         if (mail.kind() != MailContent.Kind.MAIL) {
             receipts.apply(id, mail);
             store.markProcessed(id, null);

@@ -107,14 +107,22 @@ class HostileMailTest extends HubTestBase {
         huge.saveChanges();
         assertThat(deliverAndAwait(huge, MessageStatus.REJECTED).statusReason()).contains("header block larger than");
 
-        // S/MIME signed: the content is used, the unverified signature recorded
+        // S/MIME signed by a certificate of the hub's trust chain: verified, recorded, the content used
         XdmFixtures.Doc signedDoc = XdmFixtures.dlu(INS);
         String signedId = Mails.newMessageId();
-        MimeMessage signed = Mails.signed(Mails.mail(hubAddress, signedId, false, "IHE_XDM.ZIP", "application/zip",
+        MimeMessage signed = Mails.signedBy(Mails.mail(hubAddress, signedId, false, "IHE_XDM.ZIP", "application/zip",
                 XdmFixtures.xdm(new XdmFixtures.Doc(signedDoc.content(), signedDoc.mimeType(), signedDoc.typeCode(),
-                        signedDoc.classCode(), signedDoc.formatCode(), INS, signedDoc.uniqueId() + ".7"))), signedId);
+                        signedDoc.classCode(), signedDoc.formatCode(), INS, signedDoc.uniqueId() + ".7"))), signedId,
+                fr.crt.hub.pki.TestPki.signer(fr.crt.hub.support.InsiWireMock.pkiDir(), fr.crt.hub.pki.TestPki.MSSANTE));
         StoredMessage signedStored = deliverAndAwait(signed, MessageStatus.PROCESSED);
-        assertThat(store.events(signedStored.id())).anyMatch(e -> e.stage().equals("SMIME") && e.detail().contains("NOT verified"));
+        assertThat(store.events(signedStored.id())).anyMatch(e -> e.stage().equals("SMIME") && e.detail().startsWith("S/MIME signature verified"));
+
+        // a signature part that is no signature: what the mail carries cannot be trusted to be what was sent, refused
+        String forgedId = Mails.newMessageId();
+        MimeMessage forged = Mails.signed(Mails.mail(hubAddress, forgedId, false, "IHE_XDM.ZIP", "application/zip",
+                XdmFixtures.xdm(new XdmFixtures.Doc(signedDoc.content(), signedDoc.mimeType(), signedDoc.typeCode(),
+                        signedDoc.classCode(), signedDoc.formatCode(), INS, signedDoc.uniqueId() + ".9"))), forgedId);
+        assertThat(deliverAndAwait(forged, MessageStatus.REJECTED).statusReason()).contains("S/MIME signature unreadable");
 
         // the loop goes on: a good mail after all of them is applied
         XdmFixtures.Doc good = XdmFixtures.n1Cda(INS);

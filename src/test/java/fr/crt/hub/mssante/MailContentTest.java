@@ -25,7 +25,7 @@ class MailContentTest {
             assertThat(a.isXdm()).isTrue();
             assertThat(a.bytes()).isEqualTo(xdm);
         });
-        assertThat(c.signatureNotVerified()).isFalse();
+        assertThat(c.signed()).isNull();
     }
 
     /** base64 parts are decoded by the JDK decoder (fast path): same bytes as Jakarta Mail, the size cap still holds. */
@@ -87,11 +87,16 @@ class MailContentTest {
     }
 
     @Test
-    void signedContentIsReadAndTheSignatureMarkedNotVerified() throws Exception {
+    void signedContentIsReadAndKeptWithItsSignatureForVerification() throws Exception {
         byte[] xdm = XdmFixtures.xdm(XdmFixtures.ldlSes("279035121518989"));
         byte[] raw = Mails.bytes(Mails.signed(Mails.mail("crt@x.fr", "<c@b>", false, "IHE_XDM.ZIP", "application/zip", xdm), "<c@b>"));
         MailContent c = MailContent.parse(raw, LIMITS);
-        assertThat(c.signatureNotVerified()).isTrue();
+        assertThat(c.signed()).isNotNull();
+        assertThat(c.signed().signature()).containsExactly(0x30, 0x82, 1, 2, 3);
+        // the signed entity is the first part as transmitted: its own headers, then its body, no boundary
+        String entity = new String(c.signed().content(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(entity).startsWith("Content-Type: multipart/mixed").doesNotEndWith("\r\n\r\n").contains("IHE_XDM.ZIP");
+        assertThat(entity).doesNotContain("application/pkcs7-signature");
         assertThat(c.attachments()).extracting(MailContent.Attachment::filename).containsExactly("IHE_XDM.ZIP");
     }
 

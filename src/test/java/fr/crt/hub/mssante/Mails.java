@@ -57,18 +57,45 @@ final class Mails {
         return new MimeMessage(SESSION, new java.io.ByteArrayInputStream(raw));
     }
 
-    /** The same mail wrapped in S/MIME multipart/signed (content + an application/pkcs7-signature part, not a real signature). */
+    /**
+     * The same mail in S/MIME multipart/signed (RFC 8551), really signed by {@code signer}: a detached CMS SignedData
+     * (SHA-256, signer certificate chain included) over the exact bytes of the content part as transmitted.
+     */
+    static MimeMessage signedBy(MimeMessage inner, String messageId, fr.crt.hub.pki.TestPki.Signer signer) throws Exception {
+        MimeBodyPart content = new MimeBodyPart();
+        content.setContent((MimeMultipart) inner.getContent());
+        MimeMessage holder = new MimeMessage(SESSION);   // saveChanges sets the part's headers as a multipart would
+        MimeMultipart one = new MimeMultipart();
+        one.addBodyPart(content);
+        holder.setContent(one);
+        holder.saveChanges();
+        ByteArrayOutputStream entity = new ByteArrayOutputStream();
+        content.writeTo(entity);
+        byte[] signedBytes = entity.toByteArray();
+        org.bouncycastle.cms.CMSSignedDataGenerator gen = new org.bouncycastle.cms.CMSSignedDataGenerator();
+        gen.addSignerInfoGenerator(new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder()
+                .build("SHA256withRSA", signer.key(), signer.chain()[0]));
+        gen.addCertificates(new org.bouncycastle.cert.jcajce.JcaCertStore(java.util.List.of(signer.chain())));
+        byte[] p7s = gen.generate(new org.bouncycastle.cms.CMSProcessableByteArray(signedBytes), false).getEncoded();
+        return signedWith(inner, messageId, new MimeBodyPart(new java.io.ByteArrayInputStream(signedBytes)), p7s);
+    }
+
+    /** The same mail wrapped in S/MIME multipart/signed with a signature part that is not a CMS signature. */
     static MimeMessage signed(MimeMessage inner, String messageId) throws Exception {
+        MimeBodyPart content = new MimeBodyPart();
+        content.setContent((MimeMultipart) inner.getContent());
+        return signedWith(inner, messageId, content, new byte[] {0x30, (byte) 0x82, 1, 2, 3});
+    }
+
+    private static MimeMessage signedWith(MimeMessage inner, String messageId, MimeBodyPart content, byte[] p7s) throws Exception {
         MimeMessage m = new MimeMessage(SESSION);
         m.setFrom(inner.getFrom()[0]);
         m.setRecipients(MimeMessage.RecipientType.TO, inner.getAllRecipients());
         m.setSubject(inner.getSubject(), "UTF-8");
         MimeMultipart signed = new MimeMultipart("signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256");
-        MimeBodyPart content = new MimeBodyPart();
-        content.setContent((MimeMultipart) inner.getContent());
         signed.addBodyPart(content);
         MimeBodyPart sig = new MimeBodyPart();
-        sig.setDataHandler(new DataHandler(new ByteArrayDataSource(new byte[] {0x30, (byte) 0x82, 1, 2, 3}, "application/pkcs7-signature")));
+        sig.setDataHandler(new DataHandler(new ByteArrayDataSource(p7s, "application/pkcs7-signature")));
         sig.setFileName("smime.p7s");
         signed.addBodyPart(sig);
         m.setContent(signed);

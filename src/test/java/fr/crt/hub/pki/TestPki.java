@@ -64,6 +64,17 @@ public final class TestPki {
         return dir;
     }
 
+    /** A signing key and its chain (leaf first) read from keystore {@code alias} of {@code dir}. */
+    public record Signer(java.security.PrivateKey key, X509Certificate[] chain) {}
+
+    public static Signer signer(Path dir, String alias) throws IOException {
+        Credential c = new PkiFolder(dir, PASSWORD).readCredential(alias);
+        return new Signer(c.key(), c.chain());
+    }
+
+    /** Alias of the MSSanté application-mailbox certificate of a development PKI. */
+    public static final String MSSANTE = EntityProfile.MSSANTE;
+
     /** Alias (and file name) of the INSi client certificate and of the hub's server certificate. */
     public static final String INSI = EntityProfile.INSI;
     public static final String HUB_SERVER = EntityProfile.HUB_SERVER;
