@@ -11,5 +11,16 @@ package fr.crt.hub.fhir;
  * @param patientRef        versionless {@code Patient/12}
  * @param originConnectorId the connector whose message made the change (it gets no echo); null when the hub itself
  * @param sourceMessageId   the stored message ({@code hub_message.id}) that made the change; null when none
+ * @param mergedRef         versionless {@code Patient/13} when the change merged that record into {@code patientRef}
+ *                          (an A40, or a person resolving a vigilance task with MERGE); null otherwise
  */
-public record CanonicalChanged(String patientRef, String originConnectorId, Long sourceMessageId) {}
+public record CanonicalChanged(String patientRef, String originConnectorId, Long sourceMessageId, String mergedRef) {
+
+    public CanonicalChanged(String patientRef, String originConnectorId, Long sourceMessageId) {
+        this(patientRef, originConnectorId, sourceMessageId, null);
+    }
+
+    public boolean isMerge() {
+        return mergedRef != null;
+    }
+}

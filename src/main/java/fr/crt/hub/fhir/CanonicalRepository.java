@@ -85,6 +85,12 @@ public class CanonicalRepository {
         return dao(type).read(id.toUnqualifiedVersionless(), systemRequest());
     }
 
+    /** One version of a resource ({@code Patient/12/_history/3}). */
+    public <T extends Resource> T vread(Class<T> type, IIdType versioned) {
+        if (!versioned.hasVersionIdPart()) throw new IllegalArgumentException("a version is needed: " + versioned.getValue());
+        return dao(type).read(versioned.toUnqualified(), systemRequest());
+    }
+
     public <T extends Resource> DaoMethodOutcome create(T resource) {
         return dao(resource).create(resource, systemRequest());
     }

@@ -1,6 +1,8 @@
 package fr.crt.hub.fhir;
 
 import ca.uhn.fhir.jpa.api.model.DaoMethodOutcome;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.param.ReferenceParam;
 import fr.crt.hub.connector.Connector;
 import fr.crt.hub.dui.AdtMapping;
 import fr.crt.hub.identity.IdentityFhir;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Encounter.EncounterLocationComponent;
 import org.hl7.fhir.r4.model.Encounter.EncounterLocationStatus;
@@ -88,7 +91,10 @@ public class CanonicalWriter {
             LOG.info("Message {} from {} already applied, skipping", sourceMessageId, partner.id());
             WriteResult done = fromProvenance(previous.get(0));
             // again: the first publication may have been lost with a crash before the queue was acknowledged
-            if (done.patientId() != null) events.publishEvent(new CanonicalChanged(done.patientId(), partner.id(), sourceMessageId));
+            if (done.patientId() != null) {
+                events.publishEvent(new CanonicalChanged(done.patientId(), partner.id(), sourceMessageId,
+                        mergedBy(previous.get(0), done.patientId())));
+            }
             return done;
         }
 
@@ -116,7 +122,8 @@ public class CanonicalWriter {
             events.publishEvent(new AdmissionApplied(versionless(patient.getIdElement()), partner, trigger));
         }
         // listeners acting outside the hub (fr.crt.hub.outbound) run after the commit
-        events.publishEvent(new CanonicalChanged(versionless(patient.getIdElement()), partner.id(), sourceMessageId));
+        events.publishEvent(new CanonicalChanged(versionless(patient.getIdElement()), partner.id(), sourceMessageId,
+                written.mergedRef));
         LOG.info("Message {} from {} applied: {} resource(s) written", sourceMessageId, partner.id(), written.size());
         return new WriteResult(versionless(patient.getIdElement()), written.ids(),
                 out.getId().getValue(), false);
@@ -292,6 +299,8 @@ public class CanonicalWriter {
         linkReplaces(survivor, versionless(merged.getIdElement()));
         save(survivor, null, written);
         retire(merged, versionless(survivor.getIdElement()), written);
+        // the hub itself made this change (no origin partner, no source message): every partner may be told
+        events.publishEvent(new CanonicalChanged(versionless(survivor.getIdElement()), null, null, written.mergedRef));
         LOG.info("Patient merge decided by a person: {} resource(s) written", written.size());
         return written.ids();
     }
@@ -304,8 +313,12 @@ public class CanonicalWriter {
         }
     }
 
-    /** The merged-away side of a merge: inactive, replaced-by the survivor, its stays and its care circle moved. */
+    /**
+     * The merged-away side of a merge: inactive, replaced-by the survivor, its stays, its Consents (oppositions are
+     * the person's, whichever record they were recorded on) and its care circle moved.
+     */
     private void retire(Patient o, String survivorRef, Written written) {
+        written.mergedRef = versionless(o.getIdElement());
         o.setActive(false);
         o.getLink().removeIf(l -> l.getType() == LinkType.REPLACEDBY);
         o.addLink().setType(LinkType.REPLACEDBY).setOther(new Reference(survivorRef));
@@ -313,6 +326,11 @@ public class CanonicalWriter {
         for (Encounter e : repo.searchEncountersBySubject(o.getIdElement())) {
             e.setSubject(new Reference(survivorRef));
             save(e, null, written);
+        }
+        for (Consent c : repo.search(Consent.class, SearchParameterMap.newSynchronous(Consent.SP_PATIENT,
+                new ReferenceParam(versionless(o.getIdElement()))))) {
+            c.setPatient(new Reference(survivorRef));
+            save(c, null, written);
         }
         events.publishEvent(new PatientsMerged(survivorRef, versionless(o.getIdElement())));
     }
@@ -605,6 +623,17 @@ public class CanonicalWriter {
         return p;
     }
 
+    /**
+     * The record an already-applied A40 merged away, from its Provenance (targets: the survivor first, then the
+     * merged-away Patient); null for any other message, or an A40 that found nothing to merge.
+     */
+    private static String mergedBy(Provenance p, String survivorRef) {
+        if (!"A40".equalsIgnoreCase(p.getActivity().getCodingFirstRep().getCode())) return null;
+        return p.getTarget().stream().map(Reference::getReference).filter(r -> r != null && r.startsWith("Patient/"))
+                .map(r -> new org.hl7.fhir.r4.model.IdType(r).toUnqualifiedVersionless().getValue())
+                .filter(r -> !r.equals(survivorRef)).findFirst().orElse(null);
+    }
+
     private static WriteResult fromProvenance(Provenance p) {
         List<String> ids = p.getTarget().stream().map(Reference::getReference).toList();
         String patient = ids.stream().filter(r -> r.startsWith("Patient/")).findFirst()
@@ -665,6 +694,8 @@ public class CanonicalWriter {
     /** Resources written by one apply, in order, each at its last version. */
     private static final class Written {
         private final Map<String, String> byResource = new LinkedHashMap<>();
+        /** The Patient this write merged away (versionless), if it merged one. */
+        private String mergedRef;
 
         void add(IIdType id) {
             byResource.put(id.toUnqualifiedVersionless().getValue(), id.toUnqualified().getValue());

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 /**
  * Reads what one change wrote: the Provenance the writer tagged with the source message id lists the resources at the
  * versions written, and its activity the HL7 trigger. Without such a Provenance (a change no message made), the
- * current Patient alone: an identity update.
+ * current Patient alone: an identity update. A merge also reads the merged-away Patient and whether the survivor
+ * itself changed (its version before the merge against the one the merge wrote, links and metadata aside).
  */
 @Component
 public class ChangeReader {
@@ -28,7 +29,13 @@ public class ChangeReader {
     }
 
     public Optional<ChangeSnapshot> read(String patientRef, Long sourceMessageId) {
+        return read(patientRef, sourceMessageId, null);
+    }
+
+    /** As {@link #read(String, Long)}; {@code mergedRef} not null: the change merged that record into the person. */
+    public Optional<ChangeSnapshot> read(String patientRef, Long sourceMessageId, String mergedRef) {
         IdType pid = new IdType(patientRef).toUnqualifiedVersionless();
+        IdType written = null;
         Provenance prov = sourceMessageId == null ? null
                 : repo.searchProvenanceByTag(CanonicalWriter.MESSAGE_SYSTEM, String.valueOf(sourceMessageId)).stream()
                 .findFirst().orElse(null);
@@ -41,6 +48,7 @@ public class ChangeReader {
                 IdType id = new IdType(t.getReference());
                 if ("Patient".equals(id.getResourceType()) && pid.getIdPart().equals(id.getIdPart())) {
                     patient = repo.read(Patient.class, id);
+                    written = id;
                 } else if ("Encounter".equals(id.getResourceType())) {
                     stays.add(withStructureIdentifier(repo.read(Encounter.class, id)));
                 }
@@ -53,7 +61,39 @@ public class ChangeReader {
                 return Optional.empty();
             }
         }
-        return Optional.of(new ChangeSnapshot(pid.getValue(), patient, stays, trigger));
+        ChangeSnapshot.Merge merge = null;
+        if (mergedRef != null) {
+            IdType mid = new IdType(mergedRef).toUnqualifiedVersionless();
+            try {
+                merge = new ChangeSnapshot.Merge(mid.getValue(), repo.read(Patient.class, mid),
+                        survivorChanged(pid, written != null && written.hasVersionIdPart() ? written : patient.getIdElement()));
+            } catch (RuntimeException gone) {
+                // the merged-away record cannot be read: the change goes out as the survivor's identity change
+            }
+        }
+        return Optional.of(new ChangeSnapshot(pid.getValue(), patient, stays, trigger, merge));
+    }
+
+    /** Whether version {@code after} of the survivor differs from the version before it, links and metadata aside. */
+    private boolean survivorChanged(IdType pid, org.hl7.fhir.instance.model.api.IIdType after) {
+        Long v = after.getVersionIdPartAsLong();
+        if (v == null || v <= 1) return true; // created by the merge (an A40 naming a survivor the hub did not know)
+        try {
+            Patient now = repo.vread(Patient.class, pid.withVersion(String.valueOf(v)));
+            Patient before = repo.vread(Patient.class, pid.withVersion(String.valueOf(v - 1)));
+            return !comparable(before).equalsDeep(comparable(now));
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
+    }
+
+    private static Patient comparable(Patient p) {
+        Patient c = p.copy();
+        c.setId((String) null);
+        c.setMeta(null);
+        c.setText(null);
+        c.setLink(new ArrayList<>());
+        return c;
     }
 
     /**

@@ -72,8 +72,9 @@ public class OutboundController {
                         + " is not declared or disabled"));
         byte[] raw = messages.raw(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.GONE,
                 "message " + id + ": raw content purged by the retention policy"));
-        long copy = store.record(p, original.patientRef(), null, original.controlId(), original.messageType(),
-                original.triggerEvent(), raw, List.of(), id, MessageStatus.QUEUED, null).orElseThrow();
+        // a merge's copy names the merged-away person too, so it keeps its place among both persons' messages
+        long copy = store.record(p, original.patientRef(), store.mergedRef(id).orElse(null), null, original.controlId(),
+                original.messageType(), original.triggerEvent(), raw, List.of(), id, MessageStatus.QUEUED, null).orElseThrow();
         messages.event(copy, "REPLAY", "replay of outbound message " + id + " by an operator");
         messages.event(id, "REPLAYED", "replayed as message " + copy);
         audit.record(new AuditRecord("E", "outbound-replay", auth.getName(), null, original.patientRef(),

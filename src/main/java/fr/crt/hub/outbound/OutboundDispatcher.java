@@ -115,6 +115,7 @@ public class OutboundDispatcher {
     }
 
     private List<Stored> build(CanonicalChanged change, String onlyFiness) {
+        if (change.isMerge()) return buildMerge(change);
         List<Stored> out = new ArrayList<>();
         OutboundRecipients.Recipients found = recipients.of(change.patientRef(), change.originConnectorId(), onlyFiness);
         for (String partnerId : found.opposed()) withheld(partnerId, change);
@@ -123,36 +124,114 @@ public class OutboundDispatcher {
         Optional<ChangeSnapshot> read = reader.read(change.patientRef(), change.sourceMessageId());
         if (read.isEmpty()) return out;
         ChangeSnapshot snap = read.get();
+        // a record merged away is no one's any more: partners were told of the merge, its changes are the survivor's
+        if (retired(snap.patient())) return out;
         List<String> keys = keys(snap.patient());
         for (OutboundRecipients.Recipient r : to) {
             PartnerOutbound p = r.partner();
             String key = change.sourceMessageId() == null ? null : "out|" + p.id() + "|" + change.sourceMessageId();
             if (key != null && store.exists(key)) continue;
             if (!r.kinds().contains("identity") && !snap.hasStay()) continue; // stays only, and no stay changed
-            Date now = new Date();
             String controlId = controlId();
-            String trigger;
-            String type;
-            byte[] raw;
+            Date now = new Date();
             if (p.hl7()) {
-                trigger = PamFrOutboundMapper.trigger(snap, r.kinds().contains("stays"), store.knownTo(p.id(), snap.patientRef()));
-                type = "ADT";
-                raw = pamFr.build(p, snap, r.kinds(), trigger, controlId, now).getBytes(StandardCharsets.UTF_8);
+                String trigger = PamFrOutboundMapper.trigger(snap, r.kinds().contains("stays"), store.knownTo(p.id(), snap.patientRef()));
+                byte[] raw = pamFr.build(p, snap, r.kinds(), trigger, controlId, now).getBytes(StandardCharsets.UTF_8);
+                stored(p, r, change, snap.patientRef(), null, key, controlId, "ADT", trigger, raw, keys).ifPresent(out::add);
             } else {
-                trigger = "transaction";
-                type = "Bundle";
-                raw = tddui.json(tddui.bundle(p, snap, r.kinds(), controlId, now)).getBytes(StandardCharsets.UTF_8);
+                byte[] raw = tddui.json(tddui.bundle(p, snap, r.kinds(), controlId, now)).getBytes(StandardCharsets.UTF_8);
+                stored(p, r, change, snap.patientRef(), null, key, controlId, "Bundle", "transaction", raw, keys).ifPresent(out::add);
             }
-            Optional<Long> id = store.record(p, snap.patientRef(), key, controlId, type, trigger, raw, keys, null,
-                    MessageStatus.QUEUED, null);
-            if (id.isEmpty()) continue;
-            messages.event(id.get(), "BUILT", type + (p.hl7() ? "^" + trigger : "") + " for " + p.id() + " (" + String.join(", ", r.kinds())
-                    + ") from " + (change.sourceMessageId() == null ? "a change" : "message " + change.sourceMessageId())
-                    + (change.originConnectorId() == null ? "" : " of " + change.originConnectorId()));
-            metrics.outcome(p.id(), "queued");
-            out.add(new Stored(p, id.get(), snap.patientRef()));
         }
         return out;
+    }
+
+    /**
+     * A merge (PAM-FR A40 applied, or a vigilance task resolved with MERGE), told to the partners of either person's
+     * circle that subscribe to identity and may read it:
+     * <ul>
+     *   <li>a partner that knew the merged-away record (it was sent something about it, or its own IPP is on it) gets
+     *       the merge: ADT^A40 (PID the survivor, MRG the merged record) or a TDDUI Bundle with both Patients linked
+     *       replaces / replaced-by;</li>
+     *   <li>a partner that never heard of the merged-away record gets the survivor as any identity change: A28 / an
+     *       identity Bundle if the survivor is new to it, A31 / an identity Bundle if the merge changed the survivor's
+     *       identity, and nothing when nothing it knows changed;</li>
+     *   <li>stays-only partners get nothing (a merge is identity news); the stays moved to the survivor travel with
+     *       their next change.</li>
+     * </ul>
+     * The message is stored about the survivor and names the merged-away person too, so that it never overtakes an
+     * earlier message about either ({@link OutboundStore#pendingBefore}). Oppositions recorded on either record apply.
+     */
+    private List<Stored> buildMerge(CanonicalChanged change) {
+        List<Stored> out = new ArrayList<>();
+        OutboundRecipients.Recipients found = recipients.ofMerge(change.patientRef(), change.mergedRef(), change.originConnectorId());
+        for (String partnerId : found.opposed()) withheld(partnerId, change);
+        if (found.to().isEmpty()) return out;
+        Optional<ChangeSnapshot> read = reader.read(change.patientRef(), change.sourceMessageId(), change.mergedRef());
+        if (read.isEmpty()) return out;
+        ChangeSnapshot snap = read.get();
+        ChangeSnapshot.Merge merge = snap.merge();
+        ChangeSnapshot survivorOnly = snap.identityOnly();
+        List<String> keys = keys(snap.patient());
+        if (merge != null) keys.addAll(keys(merge.merged()));
+        for (OutboundRecipients.Recipient r : found.to()) {
+            PartnerOutbound p = r.partner();
+            if (!r.kinds().contains("identity")) continue;
+            String key = "out|" + p.id() + "|" + (change.sourceMessageId() != null ? change.sourceMessageId()
+                    : "merge|" + change.mergedRef());
+            if (store.exists(key)) continue;
+            boolean knewMerged = merge != null && (store.knownTo(p.id(), merge.mergedRef()) || holdsOwnIpp(p, merge.merged()));
+            boolean knowsSurvivor = store.knownTo(p.id(), snap.patientRef());
+            String controlId = controlId();
+            Date now = new Date();
+            if (knewMerged) {
+                byte[] raw = p.hl7()
+                        ? pamFr.build(p, snap, r.kinds(), PamFrOutboundMapper.MERGE, controlId, now).getBytes(StandardCharsets.UTF_8)
+                        : tddui.json(tddui.mergeBundle(p, snap, controlId, now)).getBytes(StandardCharsets.UTF_8);
+                stored(p, r, change, snap.patientRef(), merge.mergedRef(), key, controlId, p.hl7() ? "ADT" : "Bundle",
+                        p.hl7() ? PamFrOutboundMapper.MERGE : "merge", raw, keys).ifPresent(out::add);
+            } else if (!knowsSurvivor || merge == null || merge.survivorChanged()) {
+                byte[] raw;
+                String trigger;
+                if (p.hl7()) {
+                    trigger = knowsSurvivor ? "A31" : "A28";
+                    raw = pamFr.build(p, survivorOnly, r.kinds(), trigger, controlId, now).getBytes(StandardCharsets.UTF_8);
+                } else {
+                    trigger = "transaction";
+                    raw = tddui.json(tddui.bundle(p, survivorOnly, r.kinds(), controlId, now)).getBytes(StandardCharsets.UTF_8);
+                }
+                stored(p, r, change, snap.patientRef(), null, key, controlId, p.hl7() ? "ADT" : "Bundle", trigger, raw, keys)
+                        .ifPresent(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Stores one built message QUEUED, with its first stage; empty when another thread stored the same key first. */
+    private Optional<Stored> stored(PartnerOutbound p, OutboundRecipients.Recipient r, CanonicalChanged change, String patientRef,
+                                    String mergedRef, String key, String controlId, String type, String trigger, byte[] raw,
+                                    List<String> keys) {
+        Optional<Long> id = store.record(p, patientRef, mergedRef, key, controlId, type, trigger, raw, keys, null,
+                MessageStatus.QUEUED, null);
+        if (id.isEmpty()) return Optional.empty();
+        messages.event(id.get(), "BUILT", type + (p.hl7() ? "^" + trigger : "") + " for " + p.id() + " (" + String.join(", ", r.kinds())
+                + ") from " + (change.sourceMessageId() == null ? (change.isMerge() ? "a merge" : "a change")
+                : "message " + change.sourceMessageId())
+                + (change.originConnectorId() == null ? "" : " of " + change.originConnectorId()));
+        metrics.outcome(p.id(), "queued");
+        return Optional.of(new Stored(p, id.get(), patientRef));
+    }
+
+    /** Whether the record carries the partner's own IPP: the partner knows it, even if the hub never sent it. */
+    private static boolean holdsOwnIpp(PartnerOutbound p, Patient record) {
+        String ipp = p.connector().patientIdSystem();
+        return ipp != null && record.getIdentifier().stream().anyMatch(i -> ("urn:oid:" + ipp).equals(i.getSystem()) && i.hasValue());
+    }
+
+    /** Merged away: inactive and replaced-by another record. */
+    static boolean retired(Patient p) {
+        return p.hasActive() && !p.getActive()
+                && p.getLink().stream().anyMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY);
     }
 
     /**

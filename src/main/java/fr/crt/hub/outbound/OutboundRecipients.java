@@ -60,6 +60,19 @@ public class OutboundRecipients {
      * joined the circle).
      */
     public Recipients of(String patientRef, String originConnectorId, String onlyFiness) {
+        return of(List.of(patientRef), originConnectorId, onlyFiness);
+    }
+
+    /**
+     * Who is told of a merge: the partners of either person's circle (the survivor's circle has taken in the merged
+     * record's members, whose own circle stays as it was), except those either record's Consents oppose: one person,
+     * whichever record the opposition was recorded on.
+     */
+    public Recipients ofMerge(String survivorRef, String mergedRef, String originConnectorId) {
+        return of(List.of(survivorRef, mergedRef), originConnectorId, null);
+    }
+
+    private Recipients of(List<String> patientRefs, String originConnectorId, String onlyFiness) {
         // cheap test first: this runs after every applied message, most of them with no partner to send to
         List<PartnerOutbound> candidates = new ArrayList<>();
         for (PartnerOutbound p : partners.all()) {
@@ -69,7 +82,9 @@ public class OutboundRecipients {
             candidates.add(p);
         }
         if (candidates.isEmpty()) return Recipients.NONE;
-        Set<String> members = currentOrganisations(circle.teamOf(patientRef).orElse(null), new Date());
+        Date now = new Date();
+        Set<String> members = new HashSet<>();
+        for (String ref : patientRefs) members.addAll(currentOrganisations(circle.teamOf(ref).orElse(null), now));
         if (members.isEmpty()) return Recipients.NONE;
         List<Recipient> out = new ArrayList<>();
         List<String> opposed = new ArrayList<>();
@@ -78,7 +93,10 @@ public class OutboundRecipients {
             if (!members.contains(finess(p))) continue;
             Set<String> kinds = allowedKinds(p, matrix);
             if (kinds.isEmpty()) continue;
-            if (active == null) active = consents.activeFor(patientRef);
+            if (active == null) {
+                active = new ArrayList<>();
+                for (String ref : patientRefs) active.addAll(consents.activeFor(ref));
+            }
             if (ConsentRules.opposes(active, identity(p))) {
                 opposed.add(p.id());
                 continue;

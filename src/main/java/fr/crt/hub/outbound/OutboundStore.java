@@ -16,7 +16,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Outbound messages in the message store ({@code hub_message}): one row per message built for one partner, transport
  * {@code out-mllp | out-fhir | out-file} (the outbound marker: inbound recovery and replay leave these rows alone),
- * {@code partner_id} = the recipient connector, {@code patient_ref} = the person, raw = exactly the bytes sent.
+ * {@code partner_id} = the recipient connector, {@code patient_ref} = the person, raw = exactly the bytes sent;
+ * a merge message also names the merged-away person ({@code merged_patient_ref}), as it concerns both.
  * Statuses: QUEUED (stored, on the partner's queue), RETRYING, DELIVERED (ACK AA, HTTP 2xx, file written),
  * DEAD_LETTER (refused, or retried for too long), HELD (the partner's outbound side is switched off).
  */
@@ -52,12 +53,20 @@ public class OutboundStore {
     public Optional<Long> record(PartnerOutbound p, String patientRef, String idempotencyKey, String controlId, String type,
                                  String trigger, byte[] raw, Collection<String> patientKeys, Long replayOf, MessageStatus status,
                                  String reason) {
+        return record(p, patientRef, null, idempotencyKey, controlId, type, trigger, raw, patientKeys, replayOf, status, reason);
+    }
+
+    /** As above, for a message about a merge: {@code mergedRef} is the person merged into {@code patientRef}. */
+    public Optional<Long> record(PartnerOutbound p, String patientRef, String mergedRef, String idempotencyKey, String controlId,
+                                 String type, String trigger, byte[] raw, Collection<String> patientKeys, Long replayOf,
+                                 MessageStatus status, String reason) {
         return tx.execute(t -> {
             IncomingMessage m = new IncomingMessage(p.id(), p.id(), p.storeTransport(), Instant.now(), controlId, type, trigger,
                     "UTF-8", raw, status, reason, null, null, idempotencyKey, replayOf);
             MessageStore.Stored s = idempotencyKey == null ? store.store(m, patientKeys) : storeByKey(m, patientKeys);
             if (s.duplicate()) return Optional.<Long>empty();
-            jdbc.update("UPDATE hub_message SET patient_ref = ? WHERE id = ?", patientRef, s.id());
+            jdbc.update("UPDATE hub_message SET patient_ref = ?, merged_patient_ref = ? WHERE id = ?", patientRef, mergedRef,
+                    s.id());
             return Optional.of(s.id());
         });
     }
@@ -80,11 +89,45 @@ public class OutboundStore {
                 rs.getTimestamp(4).toInstant(), rs.getInt(5)), id).stream().findFirst();
     }
 
-    /** Pending messages of this partner about this person built before {@code id}, oldest first: they go first. */
+    /**
+     * Pending messages of this partner built before {@code id} about the person of message {@code id}, oldest first:
+     * they go first. A merge message concerns two persons: the earlier messages about either go first, and a later
+     * message about either waits for the merge (found through the merge's {@code merged_patient_ref}); followed from
+     * merge to merge, so a chain of merges keeps every person's order.
+     */
     public List<Long> pendingBefore(String partnerId, String patientRef, long id) {
         if (patientRef == null) return List.of();
-        return jdbc.queryForList("SELECT id FROM hub_message WHERE partner_id = ? AND patient_ref = ? AND id < ? AND " + OUT
-                + " AND " + PENDING + " ORDER BY id", Long.class, partnerId, patientRef, id);
+        java.util.Set<String> persons = new java.util.LinkedHashSet<>();
+        persons.add(patientRef);
+        mergedRef(id).ifPresent(persons::add);
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(persons);
+        while (!todo.isEmpty()) {
+            String person = todo.poll();
+            if (!asked.add(person)) continue;
+            // two indexed lookups rather than one OR: each stays on its own index
+            for (String sql : List.of("SELECT id, patient_ref, merged_patient_ref FROM hub_message WHERE partner_id = ? AND"
+                    + " patient_ref = ? AND id < ? AND " + OUT + " AND " + PENDING,
+                    "SELECT id, patient_ref, merged_patient_ref FROM hub_message WHERE merged_patient_ref = ? AND"
+                    + " partner_id = ? AND id < ? AND " + OUT + " AND " + PENDING)) {
+                Object[] args = sql.contains("WHERE partner_id") ? new Object[] {partnerId, person, id}
+                        : new Object[] {person, partnerId, id};
+                jdbc.query(sql, rs -> {
+                    out.add(rs.getLong(1));
+                    for (String other : new String[] {rs.getString(2), rs.getString(3)}) {
+                        if (other != null && !asked.contains(other)) todo.add(other);
+                    }
+                }, args);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The person a merge message merged away, if message {@code id} is one. */
+    public Optional<String> mergedRef(long id) {
+        return jdbc.queryForList("SELECT merged_patient_ref FROM hub_message WHERE id = ?", String.class, id).stream()
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     /** Every pending outbound message stored before {@code before}, oldest first (recovery at start). */

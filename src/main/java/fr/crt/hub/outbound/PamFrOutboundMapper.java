@@ -37,7 +37,9 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>Trigger: a stay change is sent with the trigger of the change when it is a PAM-FR movement (A01, A03, A11…),
  *       else from the stay's status (finished A03, cancelled A11, planned A05, otherwise A08); an identity change is
- *       A28 the first time this partner hears of the person, A31 afterwards.</li>
+ *       A28 the first time this partner hears of the person, A31 afterwards; a merge told to a partner that knew the
+ *       merged-away record is ADT^A40^ADT_A39 (PID the survivor, MRG-1 the merged record's ids as this partner knows
+ *       them: the hub's id and its own IPP, never the INS; no PV1, as in IHE PAM ITI-30).</li>
  *   <li>PID-3: the hub's own id (always), the partner's own IPP when the person has one, and the INS only when the
  *       identity is qualified (status VALI or QUAL, no attribute such as DOUT/FICT forbidding it — Référentiel INS).</li>
  *   <li>PID-32: the FR Core statuses; QUAL (RNIV) is sent as VALI and RECUP as PROV, the PAM-FR 2.11 table 0445 having
@@ -61,7 +63,9 @@ public class PamFrOutboundMapper {
             Map.entry("A03", "ADT_A03"), Map.entry("A04", "ADT_A01"), Map.entry("A05", "ADT_A05"), Map.entry("A06", "ADT_A06"),
             Map.entry("A07", "ADT_A06"), Map.entry("A08", "ADT_A01"), Map.entry("A11", "ADT_A09"), Map.entry("A12", "ADT_A12"),
             Map.entry("A13", "ADT_A01"), Map.entry("A21", "ADT_A21"), Map.entry("A22", "ADT_A21"), Map.entry("A28", "ADT_A05"),
-            Map.entry("A31", "ADT_A05"), Map.entry("A38", "ADT_A38"));
+            Map.entry("A31", "ADT_A05"), Map.entry("A38", "ADT_A38"), Map.entry("A40", "ADT_A39"));
+    /** PAM-FR merge of two persons: PID the survivor, MRG the record merged away. */
+    public static final String MERGE = "A40";
     static final Map<String, String> INS_NAMESPACES = Map.of(IdentityFhir.OID_NIR, "ASIP-SANTE-INS-NIR",
             IdentityFhir.OID_NIA, "ASIP-SANTE-INS-NIA", IdentityFhir.OID_NIR_TEST, "ASIP-SANTE-INS-NIR-TEST",
             IdentityFhir.OID_NIR_DEMO, "ASIP-SANTE-INS-NIR-DEMO");
@@ -115,10 +119,19 @@ public class PamFrOutboundMapper {
             msg.setParser(hapi.getPipeParser());
             Terser t = new Terser(msg);
             msh(t, partner, trigger, structure, controlId, now);
+            if (MERGE.equals(trigger)) {
+                if (change.merge() == null) throw new IllegalArgumentException("ADT^A40 needs a merge");
+                t.set("/EVN-2-1", ts(now));
+                t.set("/EVN-6-1", ts(now));
+                // ADT_A39: PID and MRG sit in the PATIENT group
+                pid(t, "/PATIENT/PID", partner, change, kinds.contains("identity"));
+                mrg(t, partner, change.merge());
+                return hapi.getPipeParser().encode(msg);
+            }
             Encounter stay = kinds.contains("stays") && change.hasStay() ? change.encounters().get(0) : null;
             t.set("/EVN-2-1", ts(now));
             t.set("/EVN-6-1", ts(stay != null && stay.getPeriod().hasStart() ? stay.getPeriod().getStart() : now));
-            pid(t, partner, change, kinds.contains("identity"));
+            pid(t, "/PID", partner, change, kinds.contains("identity"));
             pv1(t, stay);
             if (stay != null && MOVEMENT_TRIGGERS.contains(trigger)) {
                 msg.addNonstandardSegment("ZBE");
@@ -157,16 +170,16 @@ public class PamFrOutboundMapper {
         t.set("/MSH-21-2", "IHE_FRANCE-2.11-PAM");
     }
 
-    private void pid(Terser t, PartnerOutbound partner, ChangeSnapshot change, boolean identity) throws HL7Exception {
+    private void pid(Terser t, String seg, PartnerOutbound partner, ChangeSnapshot change, boolean identity) throws HL7Exception {
         Patient p = change.patient();
-        t.set("/PID-1", "1");
+        t.set(seg + "-1", "1");
         int rep = 0;
-        cx(t, "/PID-3(" + rep++ + ")", change.patientRef().substring("Patient/".length()), "CRT-HUB", props.patientIdOid(), "PI");
+        cx(t, seg + "-3(" + rep++ + ")", change.patientRef().substring("Patient/".length()), "CRT-HUB", props.patientIdOid(), "PI");
         String ippSystem = partner.connector().patientIdSystem();
         if (ippSystem != null) {
             for (Identifier id : p.getIdentifier()) {
                 if (("urn:oid:" + ippSystem).equals(id.getSystem()) && id.hasValue()) {
-                    cx(t, "/PID-3(" + rep++ + ")", id.getValue(), null, ippSystem, "PI");
+                    cx(t, seg + "-3(" + rep++ + ")", id.getValue(), null, ippSystem, "PI");
                 }
             }
         }
@@ -174,7 +187,7 @@ public class PamFrOutboundMapper {
         if (insMayTravel(p)) {
             for (Identifier ins : IdentityFhir.insIdentifiers(p)) {
                 String oid = ins.getSystem().substring("urn:oid:".length());
-                cx(t, "/PID-3(" + rep++ + ")", ins.getValue(), INS_NAMESPACES.get(oid), oid, "INS");
+                cx(t, seg + "-3(" + rep++ + ")", ins.getValue(), INS_NAMESPACES.get(oid), oid, "INS");
             }
         }
         int n = 0;
@@ -189,7 +202,7 @@ public class PamFrOutboundMapper {
                 default -> null;
             };
             if (type == null) continue;
-            String base = "/PID-5(" + n++ + ")";
+            String base = seg + "-5(" + n++ + ")";
             if (name.hasFamily()) t.set(base + "-1-1", name.getFamily());
             if (name.hasGiven()) t.set(base + "-2", name.getGiven().get(0).getValue());
             Extension list = name.getExtensionByUrl(EXT_BIRTH_LIST);
@@ -200,9 +213,9 @@ public class PamFrOutboundMapper {
             }
             t.set(base + "-7", type);
         }
-        if (p.hasBirthDate()) t.set("/PID-7-1", p.getBirthDateElement().getValueAsString().replace("-", ""));
+        if (p.hasBirthDate()) t.set(seg + "-7-1", p.getBirthDateElement().getValueAsString().replace("-", ""));
         if (p.hasGender()) {
-            t.set("/PID-8", switch (p.getGender()) {
+            t.set(seg + "-8", switch (p.getGender()) {
                 case MALE -> "M";
                 case FEMALE -> "F";
                 case OTHER -> "O";
@@ -211,7 +224,7 @@ public class PamFrOutboundMapper {
         }
         int a = 0;
         for (Address addr : p.getAddress()) {
-            String base = "/PID-11(" + a++ + ")";
+            String base = seg + "-11(" + a++ + ")";
             if (addr.hasLine()) t.set(base + "-1-1", addr.getLine().get(0).getValue());
             if (addr.getLine().size() > 1) t.set(base + "-2", addr.getLine().get(1).getValue());
             if (addr.hasCity()) t.set(base + "-3", addr.getCity());
@@ -221,7 +234,7 @@ public class PamFrOutboundMapper {
         }
         Extension birthPlace = p.getExtensionByUrl(EXT_BIRTH_PLACE);
         if (birthPlace != null && birthPlace.getValue() instanceof Address bp) {
-            String base = "/PID-11(" + a + ")";
+            String base = seg + "-11(" + a + ")";
             if (bp.hasCity()) t.set(base + "-3", bp.getCity());
             if (bp.hasCountry()) t.set(base + "-6", bp.getCountry());
             t.set(base + "-7", "BDL");
@@ -229,10 +242,10 @@ public class PamFrOutboundMapper {
             if (insee != null && insee.getValue() instanceof Coding c) t.set(base + "-9", c.getCode());
         }
         if (p.getDeceased() instanceof DateTimeType d) {
-            t.set("/PID-29-1", ts(d.getValue()));
-            t.set("/PID-30", "Y");
+            t.set(seg + "-29-1", ts(d.getValue()));
+            t.set(seg + "-30", "Y");
         } else if (p.getDeceased() instanceof BooleanType b && b.booleanValue()) {
-            t.set("/PID-30", "Y");
+            t.set(seg + "-30", "Y");
         }
         int s = 0;
         for (String status : IdentityFhir.statuses(p)) {
@@ -241,7 +254,25 @@ public class PamFrOutboundMapper {
                 case IdentityFhir.RECUP -> IdentityFhir.PROV;
                 default -> status;
             };
-            t.set("/PID-32(" + s++ + ")", code);
+            t.set(seg + "-32(" + s++ + ")", code);
+        }
+    }
+
+    /**
+     * MRG-1: the merged-away record as this partner knows it: the hub's id (sent in PID-3 of every earlier message
+     * about it) and the partner's own IPP when the record holds one. The INS stays out: it names the person, not the
+     * record, and the survivor carries it.
+     */
+    private void mrg(Terser t, PartnerOutbound partner, ChangeSnapshot.Merge merge) throws HL7Exception {
+        int rep = 0;
+        cx(t, "/PATIENT/MRG-1(" + rep++ + ")", merge.mergedRef().substring("Patient/".length()), "CRT-HUB",
+                props.patientIdOid(), "PI");
+        String ippSystem = partner.connector().patientIdSystem();
+        if (ippSystem == null) return;
+        for (Identifier id : merge.merged().getIdentifier()) {
+            if (("urn:oid:" + ippSystem).equals(id.getSystem()) && id.hasValue()) {
+                cx(t, "/PATIENT/MRG-1(" + rep++ + ")", id.getValue(), null, ippSystem, "PI");
+            }
         }
     }
 

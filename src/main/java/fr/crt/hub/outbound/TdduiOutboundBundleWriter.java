@@ -65,7 +65,7 @@ public class TdduiOutboundBundleWriter {
         String hubSystem = "urn:oid:" + props.patientIdOid();
         String hubId = change.patientRef().substring("Patient/".length());
         String patientUrl = "urn:uuid:" + UUID.nameUUIDFromBytes((partner.id() + "|" + change.patientRef()).getBytes());
-        Patient p = patient(partner, change.patient(), hubSystem, hubId, kinds.contains("identity"));
+        Patient p = patient(partner, change.patient(), hubSystem, hubId, kinds.contains("identity"), true);
         if (kinds.contains("identity") && masks.masks(role, "Patient")) ElementMasks.label(p);
         b.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
         if (kinds.contains("stays")) {
@@ -96,11 +96,53 @@ public class TdduiOutboundBundleWriter {
         return b;
     }
 
+    /**
+     * A merge, as the TDDUI profiles allow it (FR Core Patient leaves {@code active} and {@code link} as in R4): the
+     * survivor ({@code active} true, {@code link} replaces the other entry) and the merged-away record ({@code active}
+     * false, {@code link} replaced-by the survivor), both POSTed like every TDDUI entry, each with the identifiers the
+     * partner knows it by (the hub's id, its own IPP). The INS only on the survivor: it names the person, and a
+     * consumer reconciling by INS must not take the retired record for the survivor.
+     */
+    public Bundle mergeBundle(PartnerOutbound partner, ChangeSnapshot canonical, String bundleId, Date now) {
+        if (canonical.merge() == null) throw new IllegalArgumentException("not a merge");
+        String role = partner.connector().kind();
+        ChangeSnapshot change = canonical.maskedFor(role, masks);
+        ChangeSnapshot.Merge merge = change.merge();
+        Bundle b = new Bundle();
+        b.setId(bundleId);
+        b.setType(Bundle.BundleType.TRANSACTION);
+        b.setTimestamp(now);
+        b.getMeta().addProfile(PROFILE_BUNDLE);
+        String hubSystem = "urn:oid:" + props.patientIdOid();
+        String survivorUrl = entryUrl(partner, change.patientRef());
+        String mergedUrl = entryUrl(partner, merge.mergedRef());
+        Patient survivor = patient(partner, change.patient(), hubSystem, change.patientRef().substring("Patient/".length()),
+                true, true);
+        survivor.setActive(true);
+        survivor.addLink().setType(Patient.LinkType.REPLACES).setOther(new Reference(mergedUrl));
+        Patient retired = patient(partner, merge.merged(), hubSystem, merge.mergedRef().substring("Patient/".length()),
+                true, false);
+        retired.setActive(false);
+        retired.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new Reference(survivorUrl));
+        if (masks.masks(role, "Patient")) {
+            ElementMasks.label(survivor);
+            ElementMasks.label(retired);
+        }
+        b.addEntry().setFullUrl(survivorUrl).setResource(survivor).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        b.addEntry().setFullUrl(mergedUrl).setResource(retired).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        return b;
+    }
+
+    private static String entryUrl(PartnerOutbound partner, String patientRef) {
+        return "urn:uuid:" + UUID.nameUUIDFromBytes((partner.id() + "|" + patientRef).getBytes(StandardCharsets.UTF_8));
+    }
+
     public String json(Bundle b) {
         return fhir.newJsonParser().setPrettyPrint(false).encodeResourceToString(b);
     }
 
-    private static Patient patient(PartnerOutbound partner, Patient canonical, String hubSystem, String hubId, boolean identity) {
+    private static Patient patient(PartnerOutbound partner, Patient canonical, String hubSystem, String hubId, boolean identity,
+                                   boolean withIns) {
         Patient p = identity ? canonical.copy() : new Patient();
         p.setId((String) null);
         p.setMeta(new Meta().addProfile(PROFILE_PATIENT));
@@ -115,7 +157,7 @@ public class TdduiOutboundBundleWriter {
         for (Identifier id : canonical.getIdentifier()) {
             if (ipp != null && ipp.equals(id.getSystem())) ids.add(id.copy());
         }
-        if (identity && PamFrOutboundMapper.insMayTravel(canonical)) {
+        if (identity && withIns && PamFrOutboundMapper.insMayTravel(canonical)) {
             IdentityFhir.insIdentifiers(canonical).forEach(i -> ids.add(i.copy()));
         }
         p.setIdentifier(ids);

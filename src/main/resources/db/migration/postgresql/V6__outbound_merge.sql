@@ -1,0 +1,6 @@
+-- Outbound merges (issue 5, item 7): a message telling a partner of a merge concerns two persons. patient_ref is the
+-- survivor; merged_patient_ref the person merged away, so that the merge never overtakes an earlier pending message
+-- about either, and no later message about either overtakes it (fr.crt.hub.outbound.OutboundStore#pendingBefore).
+-- Partial index: only merge messages carry it.
+ALTER TABLE hub_message ADD COLUMN merged_patient_ref VARCHAR(64);
+CREATE INDEX ix_hub_message_merged ON hub_message (merged_patient_ref) WHERE merged_patient_ref IS NOT NULL;
