@@ -60,7 +60,7 @@ public record Connector(
      * @param host           mllp: host
      * @param port           mllp: port
      * @param tls            mllp / fhir over https: "true" to present the hub's client certificate
-     * @param certificate    keystore of the PKI folder presented as client certificate (default hub-server)
+     * @param certificate    keystore of the PKI folder presented as client certificate (default hub-client)
      * @param baseUrl        fhir: base URL the transaction Bundle is POSTed to
      * @param directory      file: folder where one file per message is dropped
      * @param format         file: hl7v2 | fhir (default fhir)

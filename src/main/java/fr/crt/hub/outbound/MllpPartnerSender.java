@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.springframework.stereotype.Component;
 
@@ -21,7 +23,9 @@ import org.springframework.stereotype.Component;
  * {@code timeoutMs}), read MSA-1 with HAPI. AA (or CA) delivered; AE/CE retried; AR/CR refused (dead letter, MSA-3 /
  * ERR-8 kept as the reason); no ACK, a timeout, an unreadable ACK or a connection error retried. One connection per
  * message: a partner restarting between two messages costs nothing, and nothing half-sent stays on a socket.
- * TLS (option {@code tls: true}) presents the hub's client certificate ({@link OutboundTls}).
+ * TLS (option {@code tls: true}) presents the hub's client certificate ({@link OutboundTls}); the message is only
+ * written once the handshake succeeded: a partner whose certificate is not trusted, or who refuses the hub's, is
+ * retried with that reason, and nothing ever leaves in clear.
  */
 @Component
 public class MllpPartnerSender implements PartnerSender {
@@ -51,8 +55,12 @@ public class MllpPartnerSender implements PartnerSender {
             ack = readFrame(s.getInputStream());
         } catch (SocketTimeoutException e) {
             return DeliveryOutcome.retry("no ACK within " + partner.timeoutMs() + " ms");
+        } catch (SSLException e) {
+            return DeliveryOutcome.retry(OutboundTls.reason(e));
         } catch (IOException e) {
             return DeliveryOutcome.retry("MLLP connection failed: " + e.getClass().getSimpleName());
+        } catch (IllegalStateException e) {
+            return DeliveryOutcome.retry("TLS not possible: " + e.getMessage()); // no usable client certificate
         }
         return judge(new String(ack, StandardCharsets.UTF_8));
     }
@@ -92,10 +100,9 @@ public class MllpPartnerSender implements PartnerSender {
             plain.setSoTimeout(p.timeoutMs());
             plain.setTcpNoDelay(true);
             if (!p.tls()) return plain;
-            SSLSocket s = (SSLSocket) tls.context(p.certificate()).getSocketFactory().createSocket(plain, p.host(), p.port(), true);
-            var params = s.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS"); // the partner's certificate must name its host
-            s.setSSLParameters(params);
+            SSLContext ctx = tls.context(p.certificate());
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(plain, p.host(), p.port(), true);
+            s.setSSLParameters(tls.parameters(ctx)); // hub.tls protocols and suites; the certificate must name the host
             s.startHandshake();
             return s;
         } catch (IOException | RuntimeException e) {

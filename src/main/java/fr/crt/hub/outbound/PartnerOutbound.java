@@ -25,6 +25,8 @@ public record PartnerOutbound(Connector connector, boolean enabled, Transport tr
     public enum Format { HL7V2, FHIR }
 
     public static final String QUEUE_PREFIX = "hub.outbound.";
+    /** The hub's client certificate of the PKI folder (clientAuth), presented over TLS unless the connector names one. */
+    public static final String DEFAULT_CERTIFICATE = "hub-client";
     static final Set<String> TRANSPORTS = Set.of("mllp", "fhir", "file");
 
     public String id() {
@@ -57,7 +59,7 @@ public record PartnerOutbound(Connector connector, boolean enabled, Transport tr
         List<String> subscribe = o.subscribe() == null ? List.of() : o.subscribe().stream().map(s -> s.trim()).toList();
         if (subscribe.isEmpty()) throw new IllegalArgumentException(where + "subscribe must name at least one kind (identity, stays)");
         boolean tls = Boolean.parseBoolean(value(resolve, o.tls(), "false"));
-        String certificate = value(resolve, o.certificate(), "hub-server");
+        String certificate = value(resolve, o.certificate(), DEFAULT_CERTIFICATE);
         int timeout = Integer.parseInt(value(resolve, o.timeoutMs(), "30000"));
         String host = null;
         int port = 0;

@@ -56,8 +56,8 @@ final class DevPki {
     }
 
     /**
-     * Creates whatever is missing: CAs, truststore, CRLs, hub server, INSi, MSSanté and one client certificate per
-     * connector file. Returns what was created (empty when everything was already there).
+     * Creates whatever is missing: CAs, truststore, CRLs, hub server, hub client (outbound), INSi, MSSanté and one
+     * client certificate per connector file. Returns what was created (empty when everything was already there).
      */
     List<String> init(Path connectorsDir) throws IOException {
         List<String> created = new ArrayList<>();
@@ -70,7 +70,7 @@ final class DevPki {
         }
         freshCrl(root, created);
         freshCrl(organisations, created);
-        List<EntityProfile> wanted = new ArrayList<>(List.of(EntityProfile.hubServer(hub),
+        List<EntityProfile> wanted = new ArrayList<>(List.of(EntityProfile.hubServer(hub), EntityProfile.hubClient(hub),
                 EntityProfile.insi(hub, InsiMode.AUTO), EntityProfile.mssante(hub)));
         for (PartnerIdentity p : PartnerIdentity.readAll(connectorsDir)) wanted.add(EntityProfile.connector(p));
         for (EntityProfile profile : wanted) {

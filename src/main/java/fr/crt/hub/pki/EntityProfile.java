@@ -19,6 +19,7 @@ record EntityProfile(String alias, String usedBy, X500Name subject, List<KeyPurp
                      List<GeneralName> alternativeNames) {
 
     static final String HUB_SERVER = "hub-server";
+    static final String HUB_CLIENT = "hub-client";
     static final String INSI = "insi";
     static final String MSSANTE = "mssante";
     static final String CONNECTOR_PREFIX = "connector-";
@@ -29,6 +30,16 @@ record EntityProfile(String alias, String usedBy, X500Name subject, List<KeyPurp
                 List.of(KeyPurposeId.id_kp_serverAuth),
                 List.of(new GeneralName(GeneralName.dNSName, "localhost"),
                         new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+    }
+
+    /**
+     * The hub's client certificate towards partners (outbound MLLP over TLS, HTTPS), ORG AUTH_CLI-shaped. Its own
+     * certificate rather than the server one: a partner's TLS server checks that a client certificate is meant for
+     * client authentication (extended key usage clientAuth), and the server certificate is not.
+     */
+    static EntityProfile hubClient(HubStructure hub) {
+        return new EntityProfile(HUB_CLIENT, "hub client", hub.name("CRT-HUB"), List.of(KeyPurposeId.id_kp_clientAuth),
+                List.of());
     }
 
     /** A partner's client certificate: CN is the connector id, so the hub can tell partners apart at the handshake. */

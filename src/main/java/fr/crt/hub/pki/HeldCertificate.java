@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * @param alias  keystore file name for held certificates ({@code hub-server}, {@code connector-chu-x-gam}…),
  *               {@code truststore/<entry>} for trusted ones
- * @param usedBy {@code hub server}, a connector id, {@code insi}, {@code mssante}, {@code CA} or {@code trust}
+ * @param usedBy {@code hub server}, {@code hub client}, a connector id, {@code insi}, {@code mssante}, {@code CA} or
+ *               {@code trust}
  */
 public record HeldCertificate(String alias, String usedBy, X509Certificate certificate, boolean revoked) {
 
@@ -45,6 +46,7 @@ public record HeldCertificate(String alias, String usedBy, X509Certificate certi
     static String usedBy(String alias) {
         if (DevPki.isCa(alias)) return "CA";
         if (alias.equals(EntityProfile.HUB_SERVER)) return "hub server";
+        if (alias.equals(EntityProfile.HUB_CLIENT)) return "hub client";
         if (alias.startsWith(EntityProfile.CONNECTOR_PREFIX)) return alias.substring(EntityProfile.CONNECTOR_PREFIX.length());
         return alias;
     }

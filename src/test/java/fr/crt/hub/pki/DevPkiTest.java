@@ -56,20 +56,24 @@ class DevPkiTest {
     void initBuildsAnIgcSanteShapedHierarchyThatValidates() throws Exception {
         List<String> created = pki.init(connectors);
 
-        assertThat(created).contains("root-ca", "organisations-ca", "truststore", "hub-server", "insi", "mssante",
+        assertThat(created).contains("root-ca", "organisations-ca", "truststore", "hub-server", "hub-client", "insi", "mssante",
                 "connector-ehpad-a", "connector-ssiad-b");
         assertThat(certs.resolve("root-ca.pem")).exists();
         assertThat(certs.resolve("organisations-ca.pem")).exists();
         assertThat(certs.resolve("organisations-ca.crl.pem")).exists();
         assertThat(certs.resolve("root-ca.crl.pem")).exists();
 
-        for (String alias : List.of("hub-server", "insi", "mssante", "connector-ehpad-a", "connector-ssiad-b")) {
+        for (String alias : List.of("hub-server", "hub-client", "insi", "mssante", "connector-ehpad-a", "connector-ssiad-b")) {
             validate(credential(alias).certificate());
         }
 
         X509Certificate server = credential("hub-server").certificate();
         assertThat(server.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(server.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList()).contains("localhost", "127.0.0.1");
+        // the hub's own client certificate towards partners: a partner's TLS server refuses one without clientAuth
+        X509Certificate client = credential("hub-client").certificate();
+        assertThat(client.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(client.getSubjectX500Principal().getName()).startsWith("CN=CRT-HUB,");
 
         X509Certificate partner = credential("connector-ehpad-a").certificate();
         assertThat(partner.getSubjectX500Principal().getName()).isEqualTo("CN=ehpad-a,OU=1170780001,O=EHPAD A,C=FR");

@@ -60,7 +60,8 @@ public abstract class HubTestCommon {
         r.add("hub.https.port", () -> httpsPort);
         r.add("hub.admin.initial-password", () -> ADMIN_PASSWORD);
         r.add("hub.home", () -> Path.of("").toAbsolutePath().toString());
-        r.add("hub.connectors.dir", () -> Path.of("connectors").toAbsolutePath().toString());
+        Path connectors = connectorsWithTestPartners(dir.resolve("connectors"));
+        r.add("hub.connectors.dir", connectors::toString);
         r.add("hub.pki.dir", () -> dir.resolve("certs").toString());
         // INSi is WireMock over mTLS (started once); the hub's PKI folder starts as a copy of the PKI WireMock
         // trusts, so the hub presents its own insi.p12 and trusts WireMock's server certificate
@@ -93,6 +94,26 @@ public abstract class HubTestCommon {
         MssanteTestMail.register(r);
         // outbound per partner: EHPAD over MLLP, SSIAD over FHIR (WireMock), SAAD file drop; fast retries
         OutboundTestPartners.register(r);
+    }
+
+    /**
+     * The project's connector files plus the test-only partners of {@code src/test/resources/connectors} (outbound
+     * over TLS, {@link OutboundTestPartners}), copied into the test hub's data folder: the project's stays as shipped.
+     */
+    static Path connectorsWithTestPartners(Path target) {
+        try {
+            Files.createDirectories(target);
+            for (Path from : new Path[] {Path.of("connectors"), Path.of("src", "test", "resources", "connectors")}) {
+                try (var files = Files.list(from)) {
+                    for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                        Files.copy(f, target.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            return target.toAbsolutePath();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static final String ALERT_MAIL_TO = "astreinte-technique@crt.test";

@@ -9,20 +9,34 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A partner's MLLP server as the hub sees it from outside: accepts connections, answers each message with an ACK whose
  * MSA-1 the test decides ({@link #answer}, AA by default), records every message it was sent (also the AE/AR ones).
  * {@link #down()} closes the listening socket (connection refused), {@link #up()} listens again on the same port.
+ * With {@link #tls} it listens over TLS, a client certificate required and checked against the context's trust
+ * (as a partner trusting the hub's CA does); each message then records the protocol and the client certificate, and a
+ * failed handshake is recorded in {@link #handshakeFailures()} (nothing is read from such a connection).
  */
 public final class PartnerMllpReceiver {
 
-    /** One message received and the code answered. */
-    public record Received(String er7, String answered) {
+    /**
+     * One message received and the code answered; over TLS, the protocol negotiated and the subject of the client
+     * certificate the hub presented (null in clear).
+     */
+    public record Received(String er7, String answered, String tlsProtocol, String clientCertificate) {
+        public Received(String er7, String answered) {
+            this(er7, answered, null, null);
+        }
+
         public String field(String segment, int field) {
             for (String seg : er7.split("\r")) {
                 if (seg.startsWith(segment + "|")) {
@@ -40,6 +54,9 @@ public final class PartnerMllpReceiver {
     private volatile Function<String, String> answer = m -> "AA";
     private volatile ServerSocket server;
     private volatile boolean delay;
+    private volatile SSLContext tls;
+    private volatile String[] tlsProtocols;
+    private final List<String> handshakeFailures = new CopyOnWriteArrayList<>();
 
     public PartnerMllpReceiver(int port) {
         this.port = port;
@@ -52,6 +69,22 @@ public final class PartnerMllpReceiver {
     /** MSA-1 to answer for a message (AA, AE, AR), or null for no answer at all (the hub times out). */
     public void answer(Function<String, String> f) {
         this.answer = f;
+    }
+
+    /**
+     * From the next {@link #up()}: TLS with this server context (its key: the server certificate; its trust: the CAs
+     * whose client certificates are accepted), client certificate required; {@code protocols} restricts the versions
+     * (none: the JVM's). Null: in clear.
+     */
+    public PartnerMllpReceiver tls(SSLContext serverContext, String... protocols) {
+        this.tls = serverContext;
+        this.tlsProtocols = protocols.length == 0 ? null : protocols;
+        return this;
+    }
+
+    /** Why each TLS handshake this receiver saw failed, in order. */
+    public List<String> handshakeFailures() {
+        return new ArrayList<>(handshakeFailures);
     }
 
     public List<Received> received() {
@@ -69,7 +102,12 @@ public final class PartnerMllpReceiver {
     public synchronized void up() {
         if (server != null) return;
         try {
-            ServerSocket s = new ServerSocket();
+            SSLContext ctx = tls;
+            ServerSocket s = ctx == null ? new ServerSocket() : ctx.getServerSocketFactory().createServerSocket();
+            if (s instanceof SSLServerSocket ssl) {
+                ssl.setNeedClientAuth(true);
+                if (tlsProtocols != null) ssl.setEnabledProtocols(tlsProtocols);
+            }
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             server = s;
@@ -106,13 +144,25 @@ public final class PartnerMllpReceiver {
 
     private void serve(Socket c, ServerSocket owner) {
         try (c) {
+            String protocol = null;
+            String client = null;
+            if (c instanceof SSLSocket ssl) {
+                try {
+                    ssl.startHandshake();
+                    protocol = ssl.getSession().getProtocol();
+                    client = ((X509Certificate) ssl.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+                } catch (IOException e) {
+                    handshakeFailures.add(String.valueOf(e.getMessage()));
+                    return;
+                }
+            }
             InputStream in = c.getInputStream();
             OutputStream out = c.getOutputStream();
             while (true) {
                 String msg = readFrame(in);
                 if (msg == null || owner.isClosed()) return;
                 String code = answer.apply(msg);
-                received.add(new Received(msg, code));
+                received.add(new Received(msg, code, protocol, client));
                 if (code == null) continue;
                 String ctl = new Received(msg, code).field("MSH", 10);
                 String ack = "MSH|^~\\&|PARTNER|PARTNER|CRT_HUB|CRT|20261125120000||ACK|A" + ctl + "|P|2.5\rMSA|" + code + "|" + ctl
