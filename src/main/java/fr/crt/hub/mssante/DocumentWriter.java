@@ -2,7 +2,6 @@ package fr.crt.hub.mssante;
 
 import fr.crt.hub.fhir.CanonicalRepository;
 import fr.crt.hub.fhir.CanonicalWriter;
-import fr.crt.hub.fhir.JdkBase64Binary;
 import fr.crt.hub.xdm.Code;
 import fr.crt.hub.xdm.XdmDocumentEntry;
 import java.security.MessageDigest;
@@ -57,7 +56,7 @@ public class DocumentWriter {
             String docUrl = "urn:uuid:" + UUID.randomUUID();
             Binary binary = new Binary();
             binary.setContentType(e.mimeType());
-            binary.setDataElement(new JdkBase64Binary(e.content()));
+            binary.setData(e.content());
             binary.setSecurityContext(new Reference(docUrl));
             add(tx, binary, binaryUrl, null);
             DocumentReference doc = documentReference(e, subject, binaryUrl, mailId, n);
