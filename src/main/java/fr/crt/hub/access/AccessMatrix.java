@@ -20,6 +20,7 @@ import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,14 +101,19 @@ public class AccessMatrix {
 
     /**
      * The kind of data {@code resource} belongs to, or null when it is none (directory data, technical resources).
-     * A DocumentReference is {@code document:<first LOINC type code>}.
+     * A DocumentReference is {@code document:<first LOINC type code>}. A Consent holding a {@code deny} provision is the
+     * person's opposition ({@link ConsentRules}): rows matching by profile never take it, so that declaring a profile
+     * (e.g. the TDDUI Consent Accord, kind {@code projet-personnalise}) cannot move an opposition out of the rows that
+     * say who may read and write oppositions.
      */
     public String kindOf(IBaseResource resource) {
         if (resource == null) return null;
         if (resource instanceof DocumentReference doc) return documentKind(loincType(doc));
         String type = R4.getResourceType(resource);
+        boolean opposition = resource instanceof Consent c && ConsentRules.deniesAnything(c);
         for (Map.Entry<String, List<Match>> e : data.matches.entrySet()) {
             for (Match m : e.getValue()) {
+                if (m.profile != null && opposition) continue;
                 if (m.type.equals(type) && (m.category == null || hasCategory(resource, m.category))
                         && (m.profile == null || hasProfile(resource, m.profile))) return e.getKey();
             }

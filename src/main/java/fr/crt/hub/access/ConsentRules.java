@@ -125,6 +125,23 @@ public class ConsentRules {
         return false;
     }
 
+    /**
+     * Whether {@code consent} says {@code deny} anywhere (its provision or a nested one), whatever its status and
+     * period: an opposition, or one that an update could make active. Such a Consent is classed with the oppositions
+     * ({@link AccessMatrix#kindOf}), never as an agreement.
+     */
+    public static boolean deniesAnything(Consent consent) {
+        return consent.hasProvision() && denies(consent.getProvision());
+    }
+
+    private static boolean denies(Consent.ProvisionComponent p) {
+        if (p.getType() == Consent.ConsentProvisionType.DENY) return true;
+        for (Consent.ProvisionComponent nested : p.getProvision()) {
+            if (denies(nested)) return true;
+        }
+        return false;
+    }
+
     private static boolean designates(Reference ref, CareIdentity caller) {
         Identifier id = ref.getIdentifier();
         if (!id.hasValue()) return false;

@@ -78,6 +78,12 @@ public class FhirJpaConfig {
         // Partners search right after their own writes (and the console after a replay): a search answered from a
         // cached result set of up to a minute ago would hide what was just written.
         s.setReuseCachedSearchResultsForMillis(null);
+        // The reads of a batch run one after the other on the request's thread (HAPI does so for a pool of 1). HAPI's
+        // default runs them in parallel (20 to 100 threads) as sub-requests sharing the request's data, where its
+        // AuthorizationInterceptor keeps an IdentityHashMap of the resources it has checked: a care caller's batch of
+        // some seventy reads corrupted it, twenty threads spun on it for good and held every database connection.
+        s.setBundleBatchPoolSize(1);
+        s.setBundleBatchMaxPoolSize(1);
         return s;
     }
 

@@ -23,7 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /tddui}: where partners' DUI software posts TDDUI transaction Bundles. Behind the FHIR security chain
  * ({@code access.FhirSecurityConfig}: bearer token or partner certificate; no credentials is 401). Only a partner
  * system whose connector declares {@code inbound.transport: fhir} may post: any other caller gets 403 and nothing
- * is stored. The body is read raw (never through a converter) and capped at {@code hub.tddui.max-body}.
+ * is stored. The body is read raw (never through a converter) and capped at {@code hub.tddui.max-body}, then handed to
+ * {@code routes/tddui-inbound.yaml} ({@link TdduiInboundRoute}), whose reply is the answer.
  */
 @RestController
 @EnableConfigurationProperties(TdduiProperties.class)
@@ -32,12 +33,12 @@ public class TdduiController {
     public static final String PATH = "/tddui";
     private static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json;charset=UTF-8");
 
-    private final TdduiIntake intake;
+    private final TdduiInboundRoute intake;
     private final ConnectorRegistry connectors;
     private final TdduiProperties props;
     private final FhirContext ctx = FhirContext.forR4Cached();
 
-    public TdduiController(TdduiIntake intake, ConnectorRegistry connectors, TdduiProperties props) {
+    public TdduiController(TdduiInboundRoute intake, ConnectorRegistry connectors, TdduiProperties props) {
         this.intake = intake;
         this.connectors = connectors;
         this.props = props;
@@ -73,9 +74,9 @@ public class TdduiController {
 
     private ResponseEntity<String> closing(TdduiIntake.Answer a) {
         // the rest of an oversized body is not read: the connection is not reused
-        return ResponseEntity.status(a.status()).header(HttpHeaders.CONNECTION, "close").contentType(FHIR_JSON)
-                .header("X-Hub-Message-Id", String.valueOf(a.messageId()))
-                .body(ctx.newJsonParser().setPrettyPrint(true).encodeResourceToString(a.body()));
+        var b = ResponseEntity.status(a.status()).header(HttpHeaders.CONNECTION, "close").contentType(FHIR_JSON);
+        if (a.messageId() != null) b.header("X-Hub-Message-Id", String.valueOf(a.messageId()));
+        return b.body(ctx.newJsonParser().setPrettyPrint(true).encodeResourceToString(a.body()));
     }
 
     private ResponseEntity<String> answer(int status, IBaseResource body, Long messageId) {

@@ -53,9 +53,6 @@ public class TdduiIntake {
     static final Set<String> MAPPED = Set.of("Patient", "Consent", "CarePlan", "Goal", "Task", "DocumentReference", "Encounter",
             "Organization");
 
-    /** Kind of data a TDDUI Consent Accord is written as (mappings/access-matrix.yaml). */
-    static final String ACCORD_KIND = "projet-personnalise";
-
     private final MessageStore store;
     private final PatientKeys patientKeys;
     private final TdduiValidator validator;
@@ -207,9 +204,8 @@ public class TdduiIntake {
             }
             // a structure the bundle refers to (a stay's ESSMS): created if the hub does not know it, never changed
             if (matrix.isDirectory(r.fhirType())) continue;
-            // an accord is written as part of the projet personnalisé it supports (once stored it reads as `consents`)
-            String kind = r instanceof org.hl7.fhir.r4.model.Consent && r.getMeta().hasProfile(TdduiProfiles.CONSENT_ACCORD)
-                    ? ACCORD_KIND : matrix.kindOf(r);
+            // a TDDUI Consent Accord is projet-personnalise, like the project it supports; one saying deny is an opposition
+            String kind = matrix.kindOf(r);
             if (kind == null || !matrix.allows(partner.kind(), kind, Access.WRITE)) {
                 refused.add(new TdduiRejected.Issue(IssueSeverity.ERROR, IssueType.FORBIDDEN, where,
                         "a " + partner.kind() + " may not write " + (kind == null ? r.fhirType() : kind)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DocumentReference;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -61,6 +62,40 @@ class AccessMatrixTest {
         assertThat(m.isDirectory("Organization")).isTrue();
         assertThat(m.resourceTypes("home-help-worker", Access.READ)).contains("Patient", "Encounter")
                 .doesNotContain("Observation", "DocumentReference");
+    }
+
+    @Test
+    void aTdduiAccordIsTheProjetPersonnaliseButAConsentThatDeniesStaysAnOpposition() {
+        AccessMatrix m = new AccessMatrix(FILE);
+        String accordProfile = "https://interop.esante.gouv.fr/ig/fhir/tddui/StructureDefinition/tddui-consent-accord";
+        Consent accord = new Consent();
+        accord.getMeta().addProfile(accordProfile);
+        assertThat(m.kindOf(accord)).as("no provision, as the ANS sample").isEqualTo("projet-personnalise");
+        accord.getProvision().setType(Consent.ConsentProvisionType.PERMIT);
+        assertThat(m.kindOf(accord)).isEqualTo("projet-personnalise");
+        assertThat(m.kindOf(new Consent())).isEqualTo("consents");
+        Consent other = new Consent();
+        other.getMeta().addProfile(accordProfile + "-not");
+        assertThat(m.kindOf(other)).isEqualTo("consents");
+
+        Consent deny = accord.copy();
+        deny.getProvision().setType(Consent.ConsentProvisionType.DENY);
+        assertThat(m.kindOf(deny)).as("declared an accord, but an opposition").isEqualTo("consents");
+        Consent nestedDeny = accord.copy();
+        nestedDeny.getProvision().addProvision().addProvision().setType(Consent.ConsentProvisionType.DENY);
+        assertThat(m.kindOf(nestedDeny)).isEqualTo("consents");
+        Consent inactiveDeny = deny.copy().setStatus(Consent.ConsentState.DRAFT);
+        assertThat(m.kindOf(inactiveDeny)).as("an update could activate it").isEqualTo("consents");
+
+        // partners write accords with the project, never oppositions; the CarePlan kind split is unchanged
+        assertThat(m.allows("ssiad", m.kindOf(accord), Access.WRITE)).isTrue();
+        assertThat(m.allows("ssiad", m.kindOf(deny), Access.READ)).isFalse();
+        assertThat(m.allows("home-help-worker", m.kindOf(accord), Access.READ)).isTrue();
+        assertThat(m.resourceTypes("ehpad", Access.WRITE)).contains("Consent", "CarePlan");
+        org.hl7.fhir.r4.model.CarePlan ppcs = new org.hl7.fhir.r4.model.CarePlan();
+        assertThat(m.kindOf(ppcs)).isEqualTo("ppcs");
+        ppcs.getMeta().addProfile("https://interop.esante.gouv.fr/ig/fhir/tddui/StructureDefinition/tddui-careplan-projet-personnalise");
+        assertThat(m.kindOf(ppcs)).isEqualTo("projet-personnalise");
     }
 
     @Test

@@ -188,6 +188,98 @@ class CareCircleRulesTest extends HubTestBase {
     }
 
     @Test
+    void aTdduiAccordGoesWithTheProjectAndNeverCountsAsAnOpposition() throws Exception {
+        String pid = newPatient();
+        String gpId = "8P-" + run;
+        join(pid, "practitioner", gpId, "10");
+        join(pid, "organization", "SAAD-P-" + run, "home-help-worker");
+        join(pid, "organization", "170780001", "ehpad");
+        String gp = bearer(gp(gpId));
+        String helper = bearer(TestTokens.structureUser("hp-" + run, "home-help-worker", "SAAD-P-" + run));
+        String ehpad = bearer(TestTokens.partner("ehpad-les-tilleuls"));
+        Consent againstOther = deny(pid);
+        againstOther.getProvision().addActor().setReference(new Reference().setIdentifier(
+                new org.hl7.fhir.r4.model.Identifier().setSystem(CareCircle.RPPS_SYSTEM).setValue("8Q-" + run)));
+        String opposition = create(againstOther);
+
+        // a batch entry left with nothing the caller may see (the helper reads accords, not oppositions) answers an
+        // empty page: the batch is not refused as a whole, and the opposition does not show
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(opposition);
+        batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(pid);
+        HttpResponse<String> answered = call("POST", "/fhir", helper, batch, Map.of());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(nested(bundle(answered))).contains(pid).doesNotContain(opposition);
+
+        // the partner writes the person's accord with the project (kind projet-personnalise), not an opposition
+        HttpResponse<String> written = call("POST", "/fhir/Consent", ehpad, accord(pid, Consent.ConsentProvisionType.PERMIT), Map.of());
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(201);
+        String accordRef = "Consent/" + FHIR.newJsonParser().parseResource(Consent.class, written.body()).getIdElement().getIdPart();
+        assertThat(call("POST", "/fhir/Consent", ehpad, accord(pid, Consent.ConsentProvisionType.DENY), Map.of()).statusCode())
+                .as("an opposition declaring the accord profile").isEqualTo(403);
+        assertThat(call("POST", "/fhir/Consent", ehpad, deny(pid), Map.of()).statusCode()).isEqualTo(403);
+        Consent turned = accord(pid, Consent.ConsentProvisionType.DENY);
+        turned.setId(accordRef);
+        assertThat(call("PUT", "/fhir/" + accordRef, ehpad, turned, Map.of()).statusCode()).as("an accord made an opposition").isEqualTo(403);
+        assertThat(call("PUT", "/fhir/" + opposition, ehpad, accord(pid, Consent.ConsentProvisionType.PERMIT).setId(opposition), Map.of())
+                .statusCode()).as("an opposition made an accord").isEqualTo(403);
+
+        // read with the project; oppositions keep their readers; an accord opposes no one
+        assertThat(visible(get("/fhir/Consent?patient=" + pid, helper))).containsExactly(accordRef);
+        assertThat(visible(get("/fhir/Consent?patient=" + pid, ehpad))).containsExactly(accordRef);
+        assertThat(visible(get("/fhir/Consent?patient=" + pid, gp))).containsExactlyInAnyOrder(accordRef, opposition);
+        assertThat(get("/fhir/" + pid, helper).statusCode()).isEqualTo(200);
+
+        // an opposition written by the hub's administrator, whatever profile it declares, opposes
+        create(accord(pid, Consent.ConsentProvisionType.DENY));
+        assertThat(visible(get("/fhir/Patient?_id=" + pid.substring(8), helper))).isEmpty();
+        assertThat(visible(get("/fhir/Consent?patient=" + pid, ehpad))).isEmpty();
+    }
+
+    @Autowired
+    ca.uhn.fhir.jpa.api.config.JpaStorageSettings storage;
+
+    @Test
+    void aBatchOfManyReadsIsAnsweredItsReadsOneAfterTheOther() throws Exception {
+        // in parallel, the reads of a batch shared HAPI's AuthorizationInterceptor map of checked resources (not
+        // thread-safe): a batch of some seventy reads left threads spinning and every database connection held
+        assertThat(storage.getBundleBatchPoolSize()).isEqualTo(1);
+        String pid = newPatient();
+        String rpps = "8K-" + run;
+        join(pid, "practitioner", rpps, "10");
+        create(deny(pid).setStatus(Consent.ConsentState.INACTIVE));
+        Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+        for (int i = 0; i < 40; i++) {
+            batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(pid);
+            batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Consent?patient=" + pid);
+        }
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/fhir"))
+                .timeout(Duration.ofSeconds(120)).header("Authorization", bearer(gp(rpps)))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(batch))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(bundle(r).getEntry()).hasSize(80).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("200"));
+    }
+
+    static Consent accord(String pid, Consent.ConsentProvisionType type) {
+        Consent c = deny(pid);
+        c.getMeta().addProfile("https://interop.esante.gouv.fr/ig/fhir/tddui/StructureDefinition/tddui-consent-accord");
+        c.getProvision().setType(type);
+        return c;
+    }
+
+    /** Refs of the resources of a batch answer, its entries' pages included. */
+    static List<String> nested(Bundle b) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Bundle.BundleEntryComponent e : b.getEntry()) {
+            if (e.getResource() instanceof Bundle page) out.addAll(nested(page));
+            else if (e.hasResource()) out.add(e.getResource().fhirType() + "/" + e.getResource().getIdElement().getIdPart());
+        }
+        return out;
+    }
+
+    @Test
     void restrictedAndMaskedDocumentsAreHonoured() throws Exception {
         String pid = newPatient();
         String doctor = "8D-" + run, nurse = "8N-" + run;

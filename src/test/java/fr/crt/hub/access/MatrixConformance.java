@@ -34,6 +34,7 @@ import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.EpisodeOfCare;
 import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Goal;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -223,8 +224,7 @@ public class MatrixConformance {
         Reference subject = new Reference(pid);
         for (String kind : matrix.dataKinds()) {
             if (kind.equals("identity") || kind.equals("care-circle")) continue;
-            DomainResource r = resourceOf(kind, subject);
-            put(create(r), state, kind);
+            for (DomainResource r : examplesOf(kind, subject)) put(create(r), state, kind);
         }
         if (state == State.OPPOSED) {
             Consent deny = consent(subject, Consent.ConsentProvisionType.DENY);
@@ -235,7 +235,12 @@ public class MatrixConformance {
         put(team, state, "care-circle");
     }
 
-    DomainResource resourceOf(String kind, Reference subject) {
+    /**
+     * One resource per match of the kind (type, category, profile: a kind split between types or a type split between
+     * kinds is covered on each side), or the document of its type. A type outside the R4 Patient compartment (Task) has
+     * no owner the hub can tell, so care callers never see one: it is left out rather than expected nowhere.
+     */
+    List<DomainResource> examplesOf(String kind, Reference subject) {
         if (kind.startsWith(AccessMatrix.DOCUMENT_PREFIX)) {
             String code = kind.substring(AccessMatrix.DOCUMENT_PREFIX.length());
             DocumentReference d = new DocumentReference();
@@ -243,9 +248,19 @@ public class MatrixConformance {
             d.getType().addCoding().setSystem("http://loinc.org").setCode(code.equals("default") ? "00000-0" : code);
             d.setSubject(subject);
             d.addContent().getAttachment().setContentType("text/plain").setData("x".getBytes());
-            return d;
+            return List.of(d);
         }
-        AccessMatrix.Match m = matrix.matchesOf(kind).get(0);
+        List<DomainResource> out = new ArrayList<>();
+        for (AccessMatrix.Match m : matrix.matchesOf(kind)) {
+            var inCompartment = FHIR.getResourceDefinition(m.type()).getSearchParamsForCompartmentName("Patient");
+            if (inCompartment == null || inCompartment.isEmpty()) continue;
+            out.add(resourceOf(kind, m, subject));
+        }
+        assertThat(out).as("fixture for kind " + kind).isNotEmpty();
+        return out;
+    }
+
+    DomainResource resourceOf(String kind, AccessMatrix.Match m, Reference subject) {
         DomainResource r = switch (m.type()) {
             // planned: other tests of the shared hub count finished stays
             case "Encounter" -> new Encounter().setStatus(Encounter.EncounterStatus.PLANNED).setSubject(subject);
@@ -258,6 +273,8 @@ public class MatrixConformance {
                 yield o;
             }
             case "Flag" -> new Flag().setStatus(Flag.FlagStatus.ACTIVE).setSubject(subject);
+            case "Goal" -> new Goal().setLifecycleStatus(Goal.GoalLifecycleStatus.ACTIVE).setSubject(subject)
+                    .setDescription(new org.hl7.fhir.r4.model.CodeableConcept().setText("x"));
             case "Consent" -> consent(subject, Consent.ConsentProvisionType.PERMIT);
             default -> throw new IllegalStateException("fixture has no example for " + m.type() + " (kind " + kind + ")");
         };

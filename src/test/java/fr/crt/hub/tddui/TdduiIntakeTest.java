@@ -441,6 +441,24 @@ class TdduiIntakeTest extends HubTestBase {
     }
 
     @Test
+    void anAccordSayingDenyIsAnOppositionAPartnerMayNotWrite() throws Exception {
+        String local = newLocalId();
+        Bundle b = CTX.newJsonParser().parseResource(Bundle.class, freshIme(local));
+        Consent accord = (Consent) b.getEntry().get(1).getResource();
+        assertThat(accord.getMeta().hasProfile(TdduiProfiles.CONSENT_ACCORD)).isTrue();
+        // still declared an accord, but a nested provision denies: the person's opposition (kind consents)
+        accord.getProvision().setType(Consent.ConsentProvisionType.PERMIT).addProvision().setType(Consent.ConsentProvisionType.DENY);
+        Posted p = postAs(SSIAD, CTX.newJsonParser().encodeResourceToString(b).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(p.status()).as(p.body()).isEqualTo(403);
+        OperationOutcome oo = p.as(OperationOutcome.class);
+        assertThat(oo.getIssue()).hasSize(1);
+        assertThat(oo.getIssueFirstRep().getExpression().get(0).getValue()).isEqualTo("Bundle.entry[1].resource");
+        assertThat(oo.getIssueFirstRep().getDiagnostics()).contains("consents");
+        assertThat(repo.searchPatientsByIdentifier(SSIAD_LOCAL_SYSTEM, local)).isEmpty();
+    }
+
+    @Test
     void anInsFromPartnersTheHubDoesNotTrustIsNeitherUsedNorKept() throws Exception {
         // both the SSIAD and the SAAD are declared trustIns: false (connectors/): as for PAM-FR, their INS is withheld
         String ins = "274075176079430";
