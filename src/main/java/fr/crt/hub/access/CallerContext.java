@@ -53,6 +53,12 @@ public class CallerContext {
         final Map<String, List<Consent>> consentCache = new java.util.concurrent.ConcurrentHashMap<>();
         /** Owner of each resource version this request looked at (versioned id → Patient ref, empty: none). */
         final Map<String, java.util.Optional<String>> owners = new java.util.concurrent.ConcurrentHashMap<>();
+        /**
+         * The resources contained in those this request shows (by identity): HAPI asks about them too, but they are
+         * judged and masked with their container ({@link CareConsentService}, {@link CareAuthorization}).
+         */
+        final Set<org.hl7.fhir.instance.model.api.IBaseResource> contained =
+                java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
         Caller(CareIdentity identity, Set<String> patients, Set<String> emergencyPatients) {
             this.identity = identity;

@@ -63,6 +63,8 @@ public class CareAuthorization extends AuthorizationInterceptor {
         }
 
         private boolean inReach(org.hl7.fhir.instance.model.api.IBaseResource resource) {
+            // HAPI checks the resources of a page one by one, contained ones too: those go with their container
+            if (caller.contained.contains(resource)) return true;
             String owner = owners.owner(caller, resource);
             return owner != null && caller.patients.contains(owner);
         }

@@ -50,15 +50,24 @@ public class CareConsentService implements IConsentService {
 
     @Override
     public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
-        return decide(callers.of(request), resource);
+        CallerContext.Caller caller = callers.of(request);
+        if (caller.contained.contains(resource)) return ConsentOutcome.PROCEED;
+        return decide(caller, resource);
     }
 
     @Override
     public ConsentOutcome willSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices services) {
         CallerContext.Caller caller = callers.of(request);
+        // HAPI also asks about each resource a returned one contains, and would put the answer (a replacement, or
+        // null for a rejection) in place of the container's whole `contained` list while walking it. A contained
+        // resource has no owner nor identity of its own: it was judged, and masked, with its container. Left as it is.
+        if (caller.contained.contains(resource)) return ConsentOutcome.PROCEED;
         ConsentOutcome outcome = decide(caller, resource);
         if (outcome != ConsentOutcome.PROCEED || !caller.identity.careCaller()) return outcome;
         IBaseResource view = masks.masked(caller.identity.role(), resource);
+        // HAPI may walk either the resource or its replacement
+        if (resource instanceof Resource r) caller.contained.addAll(ContainedResources.of(r));
+        if (view instanceof Resource v) caller.contained.addAll(ContainedResources.of(v));
         // HAPI replaces the resource it shows by the outcome's (read, search pages, includes, history, bundles)
         return view == resource ? outcome : new ConsentOutcome(ConsentOperationStatusEnum.PROCEED, view);
     }

@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  * A masked element must not be learnt by searching on it: a home-help worker who may not read a stay's reason could
  * otherwise ask {@code Encounter?reason-code=X} and learn it from which stays come back. A search by a care caller on a
  * parameter whose FHIRPath reaches an element its role has masked (directly, through {@code _sort}, a chain or a
- * {@code _has}) is refused with 403 before it runs; the refusal is audited like any other.
+ * {@code _has}, each however deep) is refused with 403 before it runs; the refusal is audited like any other.
+ *
+ * <p>Contained resources: a chain is checked on the type its reference reaches, whether the target is contained or
+ * not; HAPI does not index contained resources (JPA {@code indexOnContainedResources} is off, as by default) and no R4
+ * search parameter's path reads into a contained resource, so there is no other way to search in one.</p>
  */
 @Interceptor
 public class MaskedSearchGuard {
@@ -50,43 +54,47 @@ public class MaskedSearchGuard {
                     for (String s : v.split(",")) refuseIfMasked(role, type, s.trim().replaceFirst("^-", ""));
                 }
             } else if (name.startsWith("_has:")) {
-                // _has:Type:reference:parameter (possibly nested)
-                String[] parts = name.split(":", 4);
-                if (parts.length == 4) {
-                    try {
-                        refuseIfMasked(role, parts[1], parts[3].split(":")[0]);
-                    } catch (ca.uhn.fhir.parser.DataFormatException unknownType) {
-                        // HAPI answers 400 for it
-                    }
-                }
+                reverseChain(role, name.substring("_has:".length()));
             } else if (!name.startsWith("_")) {
-                int dot = name.indexOf('.');
-                if (dot < 0) {
-                    refuseIfMasked(role, type, name.split(":")[0]);
-                } else {
-                    String reference = name.substring(0, dot); // e.g. subject:Patient
-                    refuseIfMasked(role, type, reference.split(":")[0]);
-                    chained(role, type, reference, name.substring(dot + 1));
-                }
+                chain(role, type, name);
             }
         }
     }
 
-    /** {@code subject:Patient.marital-status}: the parameter after the dot is checked on each type it may target. */
-    private void chained(String role, String type, String reference, String rest) {
-        String[] refAndType = reference.split(":");
-        RuntimeSearchParam sp = definition(type).getSearchParam(refAndType[0]);
+    /**
+     * {@code subject:Patient.link} or {@code encounter.subject:Patient.link}: each link of a chain is checked on each
+     * type it may reach (the one named after the colon, else every target of the reference parameter), however deep.
+     */
+    private void chain(String role, String type, String chain) {
+        String[] linkAndRest = chain.split("\\.", 2);
+        String[] nameAndType = linkAndRest[0].split(":");
+        refuseIfMasked(role, type, nameAndType[0]);
+        if (linkAndRest.length < 2) return;
+        RuntimeSearchParam sp = definition(type).getSearchParam(nameAndType[0]);
         if (sp == null) return;
         List<String> targets = new ArrayList<>();
-        if (refAndType.length > 1) targets.add(refAndType[1]);
-        else targets.addAll(sp.getTargets());
-        String next = rest.split("\\.")[0].split(":")[0];
+        if (nameAndType.length > 1) targets.add(nameAndType[1]);
+        else if (!sp.getTargets().isEmpty()) targets.addAll(sp.getTargets());
+        else targets.addAll(fhir.getResourceTypes()); // a reference to any type
         for (String t : targets) {
             try {
-                refuseIfMasked(role, t, next);
+                chain(role, t, linkAndRest[1]);
             } catch (ca.uhn.fhir.parser.DataFormatException unknownType) {
-                // not a resource type: nothing to check
+                // not a resource type: HAPI refuses the search itself
             }
+        }
+    }
+
+    /** {@code Type:reference:parameter}, the parameter possibly a chain or another {@code _has:} (nested). */
+    private void reverseChain(String role, String has) {
+        String[] parts = has.split(":", 3);
+        if (parts.length < 3) return;
+        try {
+            refuseIfMasked(role, parts[0], parts[1]);
+            if (parts[2].startsWith("_has:")) reverseChain(role, parts[2].substring("_has:".length()));
+            else chain(role, parts[0], parts[2]);
+        } catch (ca.uhn.fhir.parser.DataFormatException unknownType) {
+            // HAPI answers 400 for it
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Patient;
@@ -43,6 +44,8 @@ class EachRoleSeesItsViewOfAResourceTest extends HubTestBase {
     final String run = UUID.randomUUID().toString().substring(0, 8);
     String patient;
     String stay;
+    /** A liaison note, for the test that makes one. */
+    String note;
 
     @BeforeEach
     void personWithAStay() throws Exception {
@@ -128,7 +131,15 @@ class EachRoleSeesItsViewOfAResourceTest extends HubTestBase {
                 "/fhir/Encounter?patient=" + pid + "&diagnosis=Condition/1",
                 "/fhir/Encounter?patient=" + pid + "&_sort=-reason-code",
                 "/fhir/Patient?_id=" + pid + "&_has:Encounter:subject:reason-code=chute",
-                "/fhir/Encounter?subject:Patient.link=Patient/1")) {
+                "/fhir/Encounter?subject:Patient.link=Patient/1",
+                // chains and reverse chains however deep: each link is checked on the types it reaches
+                "/fhir/Encounter?episode-of-care.patient.link=Patient/1",
+                "/fhir/Communication?encounter.subject:Patient.link=Patient/1",
+                "/fhir/Patient?_id=" + pid + "&_has:EpisodeOfCare:patient:_has:Encounter:episode-of-care:reason-code=chute",
+                "/fhir/Patient?_id=" + pid + "&_has:Communication:subject:encounter.reason-code=chute",
+                // a stay reached through a note's reference, contained or not, is the same stay
+                "/fhir/Communication?encounter.reason-code=chute",
+                "/fhir/Encounter?reason-code=chute&_contained=true")) {
             HttpResponse<String> r = send(HttpRequest.newBuilder(uri(search)).header("Authorization", homeHelp())
                     .header("Cache-Control", "no-cache").GET());
             assertThat(r.statusCode()).as(search + " " + r.body()).isEqualTo(403);
@@ -139,6 +150,60 @@ class EachRoleSeesItsViewOfAResourceTest extends HubTestBase {
                 .header("Authorization", homeHelp()).GET()).statusCode()).isEqualTo(200);
         assertThat(send(HttpRequest.newBuilder(uri("/fhir/Encounter?patient=" + pid + "&reason-code:text=chute"))
                 .header("Authorization", nurse()).GET()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aStayContainedInALiaisonNoteIsMaskedToo() throws Exception {
+        Communication n = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED).setSubject(new Reference(patient));
+        n.addCategory().addCoding().setCode("liaison");
+        n.addPayload().setContent(new org.hl7.fhir.r4.model.StringType("retour à domicile prévu"));
+        Encounter contained = new Encounter().setStatus(Encounter.EncounterStatus.FINISHED);
+        contained.setId("#stay");
+        contained.getClass_().setSystem("http://terminology.hl7.org/CodeSystem/v3-ActCode").setCode("IMP");
+        contained.addReasonCode().setText("chute");
+        contained.getServiceType().setText("gériatrie");
+        contained.addDiagnosis().setCondition(new Reference("#dx"));
+        org.hl7.fhir.r4.model.Condition dx = new org.hl7.fhir.r4.model.Condition();
+        dx.setId("#dx");
+        dx.getCode().setText("maladie d'Alzheimer");
+        n.addContained(contained).addContained(dx);
+        n.setEncounter(new Reference("#stay"));
+        note = create(n);
+        String nid = note.substring("Communication/".length());
+        List<String> paths = List.of("GET /fhir/" + note, "GET /fhir/Communication?_id=" + nid, "GET /fhir/" + patient + "/$everything",
+                "GET /fhir/" + note + "/_history", "BATCH");
+
+        for (String path : paths) {
+            Communication got = noteIn(call(path, homeHelp()), path);
+            assertThat(ElementMasks.isRedacted(got)).as(path).isTrue();
+            Encounter stay = (Encounter) got.getContained().stream().filter(c -> c instanceof Encounter).findFirst().orElseThrow();
+            assertThat(stay.hasReasonCode() || stay.hasServiceType() || stay.hasDiagnosis()).as(path).isFalse();
+            assertThat(stay.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
+            String json = FHIR.newJsonParser().encodeResourceToString(got);
+            assertThat(json).as(path).doesNotContain("Alzheimer", "gériatrie", "chute").contains("retour à domicile");
+        }
+        for (String auth : List.of(nurse(), adminAuth())) {
+            for (String path : paths) {
+                assertThat(FHIR.newJsonParser().encodeResourceToString(noteIn(call(path, auth), path)))
+                        .as(path).contains("Alzheimer", "gériatrie", "chute");
+            }
+        }
+
+        // the SAAD writes its view back: the stay's reason and the diagnosis it was not shown stay as stored
+        Communication seen = noteIn(call("GET /fhir/" + note, saad()), "saad");
+        seen.getPayloadFirstRep().setContent(new org.hl7.fhir.r4.model.StringType("retour à domicile le 9"));
+        HttpResponse<String> put = send(HttpRequest.newBuilder(uri("/fhir/" + note))
+                .header("Content-Type", "application/fhir+json").header("Authorization", saad())
+                .PUT(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(seen))));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(put.body()).doesNotContain("Alzheimer", "chute");
+        String stored = FHIR.newJsonParser().encodeResourceToString(noteIn(call("GET /fhir/" + note, adminAuth()), "admin"));
+        assertThat(stored).contains("retour à domicile le 9", "Alzheimer", "gériatrie", "chute").doesNotContain(ElementMasks.REDACTED);
+    }
+
+    Communication noteIn(List<Resource> got, String as) {
+        return (Communication) got.stream().filter(r -> r instanceof Communication).findFirst()
+                .orElseThrow(() -> new AssertionError(as + ": no note"));
     }
 
     @Test
@@ -213,6 +278,7 @@ class EachRoleSeesItsViewOfAResourceTest extends HubTestBase {
             Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
             batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(stay);
             batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(patient);
+            if (note != null) batch.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(note);
             b = HttpRequest.newBuilder(uri("/fhir")).header("Content-Type", "application/fhir+json")
                     .POST(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(batch)));
         } else {
@@ -230,7 +296,7 @@ class EachRoleSeesItsViewOfAResourceTest extends HubTestBase {
             for (Bundle.BundleEntryComponent e : bundle.getEntry()) if (e.hasResource()) collect(e.getResource(), out);
         } else if (res instanceof Resource r) {
             String ref = r.fhirType() + "/" + r.getIdElement().getIdPart();
-            if (ref.equals(patient) || ref.equals(stay)) out.add(r);
+            if (ref.equals(patient) || ref.equals(stay) || ref.equals(note)) out.add(r);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -76,6 +77,99 @@ class ElementMasksTest {
         // the social worker keeps the marital status (social assessment), not the stay's diagnoses
         assertThat(masks.masked("social-worker", person()).hasMaritalStatus()).isTrue();
         assertThat(masks.masked("social-worker", stay()).hasDiagnosis()).isFalse();
+    }
+
+    /**
+     * A liaison note about a stay, the stay contained (#stay) with its diagnosis contained too (#dx, referred to only by
+     * the stay's diagnosis), the author's structure (#org) and the note's own reason (#why, a Condition the note states).
+     */
+    static Communication noteWithContainedStay() {
+        Communication note = new Communication().setStatus(Communication.CommunicationStatus.COMPLETED);
+        note.setId("Communication/7");
+        note.setSubject(new Reference("Patient/1"));
+        note.addCategory().addCoding().setCode("liaison");
+        Encounter stay = stay();
+        stay.setId("#stay");
+        stay.getDiagnosisFirstRep().setCondition(new Reference("#dx"));
+        org.hl7.fhir.r4.model.Condition dx = new org.hl7.fhir.r4.model.Condition();
+        dx.setId("#dx");
+        dx.getCode().setText("maladie d'Alzheimer");
+        org.hl7.fhir.r4.model.Condition why = new org.hl7.fhir.r4.model.Condition();
+        why.setId("#why");
+        why.getCode().setText("chute à domicile");
+        org.hl7.fhir.r4.model.Organization org = new org.hl7.fhir.r4.model.Organization().setName("SSIAD");
+        org.setId("#org");
+        note.addContained(stay).addContained(dx).addContained(why).addContained(org);
+        note.setEncounter(new Reference("#stay"));
+        note.addReasonReference(new Reference("#why"));
+        note.setSender(new Reference("#org"));
+        return note;
+    }
+
+    static Encounter containedStay(Communication note) {
+        return (Encounter) note.getContained().stream().filter(c -> c instanceof Encounter).findFirst().orElseThrow();
+    }
+
+    static java.util.List<String> containedIds(Communication note) {
+        return note.getContained().stream().map(ContainedResources::localId).toList();
+    }
+
+    @Test
+    void containedResourcesAreMaskedByTheirOwnTypeAndWhatOnlyMaskedElementsReachedGoes() {
+        ElementMasks masks = new ElementMasks(new AccessMatrix(FILE));
+        Communication stored = noteWithContainedStay();
+        Communication seen = masks.masked("home-help-worker", stored);
+
+        assertThat(seen).isNotSameAs(stored);
+        Encounter stay = containedStay(seen);
+        assertThat(stay.hasReasonCode()).isFalse();
+        assertThat(stay.hasDiagnosis()).isFalse();
+        assertThat(stay.hasServiceType()).isFalse();
+        assertThat(stay.getHospitalization().getDietPreferenceFirstRep().getText()).isEqualTo("sans sel");
+        // the diagnosis was reached only through the stay's masked diagnosis: it goes; what the note says stays
+        assertThat(containedIds(seen)).containsExactly("stay", "why", "org");
+        assertThat(ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeResourceToString(seen))
+                .doesNotContain("Alzheimer", "gériatrie").contains("chute à domicile");
+        // the container says it is a filtered view; a contained resource may carry no label (dom-5)
+        assertThat(ElementMasks.isRedacted(seen)).isTrue();
+        assertThat(stay.getMeta().hasSecurity()).isFalse();
+        // the stored note is untouched; unmasked roles get it as it is
+        assertThat(containedIds(stored)).containsExactly("stay", "dx", "why", "org");
+        assertThat(containedStay(stored).hasReasonCode()).isTrue();
+        assertThat(masks.masked("60", stored)).isSameAs(stored);
+        Communication bare = new Communication();
+        assertThat(masks.masked("home-help-worker", bare)).as("no mask for its type, nothing contained").isSameAs(bare);
+    }
+
+    @Test
+    void anUpdateByAMaskedRoleKeepsTheMaskedElementsOfContainedResourcesAsStored() {
+        ElementMasks masks = new ElementMasks(new AccessMatrix(FILE));
+        Communication stored = noteWithContainedStay();
+        // what the SAAD writes back: its view, a new stay period, a forged diagnosis under the id it was not shown,
+        // and a new contained stay with a reason
+        Communication incoming = masks.masked("saad", stored);
+        containedStay(incoming).getPeriod().setEndElement(new org.hl7.fhir.r4.model.DateTimeType("2025-03-09"));
+        containedStay(incoming).addReasonCode().setText("invented");
+        org.hl7.fhir.r4.model.Condition forged = new org.hl7.fhir.r4.model.Condition();
+        forged.setId("#dx");
+        forged.getCode().setText("forged");
+        incoming.addContained(forged);
+        Encounter other = new Encounter().setStatus(Encounter.EncounterStatus.PLANNED);
+        other.setId("#other");
+        other.addReasonCode().setText("invented too");
+        incoming.addContained(other);
+        incoming.addPartOf(new Reference("#other"));
+
+        masks.keepMasked("saad", stored, incoming);
+        Encounter stay = containedStay(incoming);
+        assertThat(stay.getPeriod().hasEnd()).as("what the SAAD may see and write").isTrue();
+        assertThat(stay.getReasonCode()).extracting(CodeableConcept::getText).containsExactly("chute");
+        assertThat(stay.getDiagnosisFirstRep().getCondition().getReference()).isEqualTo("#dx");
+        assertThat(incoming.getContained()).filteredOn(c -> ContainedResources.localId(c).equals("dx")).singleElement()
+                .satisfies(dx -> assertThat(((org.hl7.fhir.r4.model.Condition) dx).getCode().getText()).isEqualTo("maladie d'Alzheimer"));
+        assertThat(incoming.getContained()).filteredOn(c -> ContainedResources.localId(c).equals("other")).singleElement()
+                .satisfies(e -> assertThat(((Encounter) e).hasReasonCode()).as("nothing stored: nothing kept").isFalse());
+        assertThat(ElementMasks.isRedacted(incoming)).isFalse();
     }
 
     @Test
