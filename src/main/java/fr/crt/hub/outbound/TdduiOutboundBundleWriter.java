@@ -57,14 +57,10 @@ public class TdduiOutboundBundleWriter {
     public Bundle bundle(PartnerOutbound partner, ChangeSnapshot canonical, Set<String> kinds, String bundleId, Date now) {
         String role = partner.connector().kind();
         ChangeSnapshot change = canonical.maskedFor(role, masks);
-        Bundle b = new Bundle();
-        b.setId(bundleId);
-        b.setType(Bundle.BundleType.TRANSACTION);
-        b.setTimestamp(now);
-        b.getMeta().addProfile(PROFILE_BUNDLE);
+        Bundle b = transaction(bundleId, now);
         String hubSystem = "urn:oid:" + props.patientIdOid();
         String hubId = change.patientRef().substring("Patient/".length());
-        String patientUrl = "urn:uuid:" + UUID.nameUUIDFromBytes((partner.id() + "|" + change.patientRef()).getBytes());
+        String patientUrl = entryUrl(partner, change.patientRef());
         Patient p = patient(partner, change.patient(), hubSystem, hubId, kinds.contains("identity"), true);
         if (kinds.contains("identity") && masks.masks(role, "Patient")) ElementMasks.label(p);
         b.addEntry().setFullUrl(patientUrl).setResource(p).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
@@ -108,11 +104,7 @@ public class TdduiOutboundBundleWriter {
         String role = partner.connector().kind();
         ChangeSnapshot change = canonical.maskedFor(role, masks);
         ChangeSnapshot.Merge merge = change.merge();
-        Bundle b = new Bundle();
-        b.setId(bundleId);
-        b.setType(Bundle.BundleType.TRANSACTION);
-        b.setTimestamp(now);
-        b.getMeta().addProfile(PROFILE_BUNDLE);
+        Bundle b = transaction(bundleId, now);
         String hubSystem = "urn:oid:" + props.patientIdOid();
         String survivorUrl = entryUrl(partner, change.patientRef());
         String mergedUrl = entryUrl(partner, merge.mergedRef());
@@ -130,6 +122,16 @@ public class TdduiOutboundBundleWriter {
         }
         b.addEntry().setFullUrl(survivorUrl).setResource(survivor).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
         b.addEntry().setFullUrl(mergedUrl).setResource(retired).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        return b;
+    }
+
+    /** An empty TDDUI transaction Bundle (the profile fixes the type). */
+    private static Bundle transaction(String bundleId, Date now) {
+        Bundle b = new Bundle();
+        b.setId(bundleId);
+        b.setType(Bundle.BundleType.TRANSACTION);
+        b.setTimestamp(now);
+        b.getMeta().addProfile(PROFILE_BUNDLE);
         return b;
     }
 
