@@ -1,7 +1,6 @@
 package fr.crt.hub.fhir;
 
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
-import ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -23,7 +22,7 @@ final class HapiDialects {
             return HapiFhirH2Dialect.class.getName();
         }
         if (url.startsWith("jdbc:postgresql:")) {
-            return HapiFhirPostgresDialect.class.getName();
+            return HubPostgresDialect.class.getName();
         }
         throw new IllegalStateException("Unsupported database for the FHIR repository: "
                 + url.replaceAll("\\?.*", "") + " (set hub.fhir.hibernate-dialect to force one)");
@@ -42,10 +41,8 @@ final class HapiDialects {
     }
 
     /**
-     * The schema the DataSource's connections work in, for PostgreSQL only (null otherwise). Hibernate's schema update
-     * looks for existing sequences across every schema of the database unless told its own: another hub's schema in
-     * the same database (tests, benchmarks, a second environment) made it skip creating {@code seq_resource_type}, and
-     * the hub failed to start on a fresh schema.
+     * The schema the DataSource's connections work in, for PostgreSQL only (null otherwise), so that Hibernate's
+     * schema update reads and writes the tables of that schema. Sequences need more: see {@link HubPostgresDialect}.
      */
     static String postgresSchema(DataSource dataSource) {
         Connection c = DataSourceUtils.getConnection(dataSource);

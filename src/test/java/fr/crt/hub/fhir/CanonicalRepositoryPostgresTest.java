@@ -32,9 +32,18 @@ import org.springframework.test.context.TestExecutionListeners;
 class CanonicalRepositoryPostgresTest extends AbstractCanonicalRepositoryTest {
 
     static PgSchema schema;
+    /**
+     * Another hub's schema in the same database, holding HAPI's sequence: the hub must still create its own (a
+     * killed run's leftover schema once made every later hub on this database fail to start).
+     */
+    static PgSchema neighbour;
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry r) throws SQLException {
+        neighbour = PgSchema.create("hubtest_");
+        try (java.sql.Connection c = neighbour.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SEQUENCE seq_resource_type");
+        }
         schema = PgSchema.create("hubtest_");
         register(r, schema.url(), PgSchema.USER);
         r.add("spring.flyway.default-schema", schema::name);
@@ -99,6 +108,7 @@ class CanonicalRepositoryPostgresTest extends AbstractCanonicalRepositoryTest {
         public void afterTestClass(TestContext testContext) throws Exception {
             testContext.markApplicationContextDirty(DirtiesContext.HierarchyMode.EXHAUSTIVE);
             if (schema != null) schema.close();
+            if (neighbour != null) neighbour.close();
         }
     }
 }
