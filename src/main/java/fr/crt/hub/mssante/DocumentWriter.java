@@ -56,7 +56,7 @@ public class DocumentWriter {
             String docUrl = "urn:uuid:" + UUID.randomUUID();
             Binary binary = new Binary();
             binary.setContentType(e.mimeType());
-            binary.setData(e.content());
+            binary.setDataElement(fr.crt.hub.fhir.Base64Binaries.of(e.content()));
             binary.setSecurityContext(new Reference(docUrl));
             add(tx, binary, binaryUrl, null);
             DocumentReference doc = documentReference(e, subject, binaryUrl, mailId, n);

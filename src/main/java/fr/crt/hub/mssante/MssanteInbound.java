@@ -7,7 +7,6 @@ import fr.crt.hub.store.StoredMessage;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Locale;
@@ -44,11 +43,11 @@ public class MssanteInbound {
         String mailbox = exchange.getProperty("mssanteMailbox", String.class);
         Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
         // the size comes with the envelope prefetched for the poll (MailboxPrefetch), no extra round trip; the
-        // buffer is sized once instead of growing (and copying) up to the mail's size
+        // buffer is sized once instead of growing (and copying) up to the mail's size, and not copied at the end
         int size = mail.getSize();
-        ByteArrayOutputStream raw = new ByteArrayOutputStream(size > 0 && size <= MAX_PRESIZE ? size + 1024 : 64 * 1024);
+        fr.crt.hub.store.SizedBuffer raw = new fr.crt.hub.store.SizedBuffer(size > 0 && size <= MAX_PRESIZE ? size : 64 * 1024);
         mail.writeTo(raw);
-        store(exchange, mailbox, raw.toByteArray(), messageId(mail), sender(mail));
+        store(exchange, mailbox, raw.bytes(), messageId(mail), sender(mail));
     }
 
     void store(Exchange exchange, String mailbox, byte[] raw, String messageId, String from) {

@@ -2,7 +2,6 @@ package fr.crt.hub.xdm;
 
 import fr.crt.hub.xdm.XdmRejectedException.Reason;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -100,7 +99,7 @@ public final class XdmPackageReader {
                 // archive: a 1 MB document read into a growing buffer allocated four times its size
                 long declared = entry.getSize();
                 long room = Math.min(Math.min(limits.maxEntryBytes(), allowedTotal - total), 2L * zip.length + 64 * 1024);
-                ByteArrayOutputStream content = new ByteArrayOutputStream(
+                fr.crt.hub.store.SizedBuffer content = new fr.crt.hub.store.SizedBuffer(
                         (int) Math.max(1024, Math.min(declared >= 0 ? declared : 16 * 1024, Math.min(room, Integer.MAX_VALUE - 8))));
                 long entrySize = 0;
                 int n;
@@ -118,7 +117,7 @@ public final class XdmPackageReader {
                     }
                     content.write(buffer, 0, n);
                 }
-                byte[] bytes = content.toByteArray();
+                byte[] bytes = content.bytes();
                 if (isArchive(name, bytes)) throw new XdmRejectedException(Reason.NESTED_ARCHIVE, "nested archive refused: " + printable(name));
                 out.put(name, bytes);
             }

@@ -42,18 +42,21 @@ import java.util.regex.Pattern;
  * and the hub's peak heap (heap used over JMX, every 200 ms). Target: 600 mails/min.
  *
  * <p>Fair clock: all mails are built and put in the INBOX before the hub starts, flagged \Seen so that the hub's
- * UNSEEN poll skips them; once the hub is ready (and the Patient exists), every flag is cleared at once and the clock
- * starts. The clock stops when the store holds that many PROCESSED mails. The hub still fetches every mail over IMAPS
+ * UNSEEN poll skips them; once the hub is ready (and the Patient exists), the warm-up mails are made unseen and
+ * processed (the JIT compiles the hot paths, as in a hub that has been in service for a while), then every measured
+ * mail's flag is cleared at once and the clock starts. The clock stops when the store holds that many PROCESSED mails. The hub still fetches every mail over IMAPS
  * through its real connector, stores it raw, then applies it; only the mail generator is taken off the clock.
  *
  * <p>Run: {@code ./mvnw -o -q -Pbench verify -Dbench.mllp.skip=true -Dbench.search.skip=true -Dbench.fhir.skip=true}.
- * Parameters: {@code bench.mails} (600), {@code bench.pdf-bytes} (1048576), {@code bench.mail-timeout-s} (600),
+ * Parameters: {@code bench.mails} (600), {@code bench.mail-warmup} (200 mails before the clock), {@code bench.pdf-bytes} (1048576), {@code bench.mail-timeout-s} (600),
  * {@code bench.mss.heap} (the hub's -Xmx, 512m).
- * Output carries counts, rates, sizes and load averages only.
+ * Output carries counts, rates, sizes, CPU times per mail and load averages only.
  */
 public final class MssanteBenchmark {
 
     private static final int MAILS = Integer.getInteger("bench.mails", 600);
+    /** Mails processed before the clock, so that the JIT has compiled the hot paths (0: measure a cold hub). */
+    private static final int WARMUP = Integer.getInteger("bench.mail-warmup", 200);
     private static final int PDF_BYTES = Integer.getInteger("bench.pdf-bytes", 1 << 20);
     private static final int TIMEOUT_S = Integer.getInteger("bench.mail-timeout-s", 600);
     /** The hub's -Xmx: 512m by default, the memory figure the issue asks about; larger shows what GC costs. */
@@ -89,14 +92,16 @@ public final class MssanteBenchmark {
             // does not see it yet: building 600 mails of 1.4 MB in this JVM is not the hub's work, and doing it while the
             // hub reads would both slow the hub and cap the measured rate at the generator's own speed.
             long g0 = System.nanoTime();
-            MailFolder inbox = fillMailbox(address, run);
+            MailFolder inbox = fillMailbox(address, run, WARMUP + MAILS);
             System.out.printf("built and stored %d mails (flagged \\Seen, hidden from the hub) in %.1f s, before the clock%n",
-                    MAILS, (System.nanoTime() - g0) / 1e9);
+                    WARMUP + MAILS, (System.nanoTime() - g0) / 1e9);
             hub.start(log, Duration.ofSeconds(300));   // start-up under load can pass two minutes
             post(hub, "/fhir/Patient", "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"urn:oid:" + OID + "\",\"value\":\""
                     + INS + "\"}]}");
             AtomicLong peakHeap = new AtomicLong();
-            HeapProbe heap = heapProbe(hub);
+            javax.management.MBeanServerConnection jmx = jmx(hub);
+            HeapProbe heap = heapProbe(hub, jmx);
+            CpuBudget cpu = new CpuBudget(hub.pid(), threads(jmx));
             Thread sampler = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
@@ -112,24 +117,23 @@ public final class MssanteBenchmark {
             sampler.setDaemon(true);
             sampler.start();
             System.out.printf("hub ready; load average before the clock: %s%n", loadAverage());
-            // Clock starts: every mail becomes unseen at once; the hub still fetches each one over IMAPS itself.
-            long t0 = System.nanoTime();
-            for (com.icegreen.greenmail.store.StoredMessage m : inbox.getMessages()) m.setFlag(jakarta.mail.Flags.Flag.SEEN, false);
-            long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_S).toNanos();
-            long processed = 0;
-            String loadDuring = null;
-            while (System.nanoTime() < deadline && (processed = processed(schema)) < MAILS) {
-                Thread.sleep(200);
-                if (loadDuring == null && System.nanoTime() - t0 > Duration.ofSeconds(60).toNanos()) loadDuring = loadAverage();
+            List<com.icegreen.greenmail.store.StoredMessage> all = inbox.getMessages();
+            if (WARMUP > 0) {
+                // A hub that has just started compiles HAPI's and Hibernate's code paths as it goes (the JIT took
+                // 80 ms of CPU per mail over the first 600); a hub in service has done that long ago. The cold figure
+                // is printed too.
+                Phase w = phase(hub, schema, cpu, all.subList(0, WARMUP), 0, peakHeap);
+                System.out.printf("warm-up, hub just started: %d mails in %.1f s: %.0f mails/min (not the figure)%n%s",
+                        w.processed, w.seconds, w.perMinute(), w.cpu);
             }
-            long t1 = System.nanoTime();
+            peakHeap.set(0);
+            Phase m = phase(hub, schema, cpu, all.subList(WARMUP, all.size()), WARMUP, peakHeap);
             sampler.interrupt();
-            double minutes = (t1 - t0) / 60e9;
             System.out.printf("processed %d/%d mails in %.1f s from the mails becoming visible: %.0f mails/min (target 600), hub peak heap %d MB (-Xmx%s)%n",
-                    processed, MAILS, (t1 - t0) / 1e9, processed / minutes, peakHeap.get() >> 20, HEAP);
-            double hubSeconds = firstStoredToLastProcessed(schema);
-            System.out.printf("hub clock, first mail stored to last PROCESSED: %.1f s, %.0f mails/min%n", hubSeconds, processed / (hubSeconds / 60));
-            System.out.printf("load average after 60 s: %s, at the end: %s%n", loadDuring == null ? "n/a (under 60 s)" : loadDuring, loadAverage());
+                    m.processed, MAILS, m.seconds, m.perMinute(), peakHeap.get() >> 20, HEAP);
+            System.out.printf("hub clock, first mail stored to last PROCESSED: %.1f s, %.0f mails/min%n", m.hubSeconds, m.processed / (m.hubSeconds / 60));
+            System.out.printf("load average after 60 s: %s, at the end: %s%n", m.loadDuring == null ? "n/a (under 60 s)" : m.loadDuring, loadAverage());
+            System.out.print(m.cpu);
             System.out.printf("store: %s, DocumentReferences %d%n", hub.statusCounts(), hub.fhirCount("DocumentReference"));
         } finally {
             try {
@@ -141,15 +145,52 @@ public final class MssanteBenchmark {
         }
     }
 
+    record Phase(long processed, double seconds, double hubSeconds, String loadDuring, String cpu) {
+        double perMinute() {
+            return processed / (seconds / 60);
+        }
+    }
+
+    /**
+     * Makes {@code mails} unseen at once (the clock starts) and waits until the store holds {@code before} + that many
+     * PROCESSED mails; the hub fetches each one over IMAPS itself.
+     */
+    private static Phase phase(HubProcess hub, PgSchema schema, CpuBudget cpu, List<com.icegreen.greenmail.store.StoredMessage> mails,
+                               long before, AtomicLong peakHeap) throws Exception {
+        long lastId = lastId(schema);
+        CpuBudget.Snapshot cpu0 = cpu.snapshot();
+        long t0 = System.nanoTime();
+        for (com.icegreen.greenmail.store.StoredMessage m : mails) m.setFlag(jakarta.mail.Flags.Flag.SEEN, false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(TIMEOUT_S).toNanos();
+        long processed = 0;
+        String loadDuring = null;
+        while (System.nanoTime() < deadline && (processed = processed(schema) - before) < mails.size()) {
+            Thread.sleep(200);
+            if (loadDuring == null && System.nanoTime() - t0 > Duration.ofSeconds(60).toNanos()) loadDuring = loadAverage();
+        }
+        long t1 = System.nanoTime();
+        CpuBudget.Snapshot cpu1 = cpu.snapshot();
+        return new Phase(processed, (t1 - t0) / 1e9, firstStoredToLastProcessed(schema, lastId), loadDuring,
+                CpuBudget.report(cpu0, cpu1, Math.max(1, processed), "mail"));
+    }
+
+    private static long lastId(PgSchema schema) throws Exception {
+        try (Connection c = schema.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM hub_message")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
      * Builds {@link #MAILS} distinct mails (random 1 MB PDF each, seeded) and appends them to the hub's INBOX flagged
      * \\Seen, on all cores (this happens before the clock and before the hub runs).
      */
-    private static MailFolder fillMailbox(String address, String run) throws Exception {
+    private static MailFolder fillMailbox(String address, String run, int count) throws Exception {
         MailFolder inbox = MssanteTestMail.server().getManagers().getImapHostManager().getInbox(MssanteTestMail.mailbox(address));
         Session session = Session.getInstance(new Properties());
         int oidRun = Math.abs(run.hashCode());
-        java.util.stream.IntStream.range(0, MAILS).parallel().forEach(i -> {
+        java.util.stream.IntStream.range(0, count).parallel().forEach(i -> {
             Random random = new Random(7L + i);
             byte[] pdf = new byte[PDF_BYTES];
             random.nextBytes(pdf);
@@ -167,10 +208,10 @@ public final class MssanteBenchmark {
     }
 
     /** Seconds between the first mail stored by the hub and the last one PROCESSED, both on the hub's clock. */
-    private static double firstStoredToLastProcessed(PgSchema schema) throws Exception {
+    private static double firstStoredToLastProcessed(PgSchema schema, long afterId) throws Exception {
         try (Connection c = schema.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT EXTRACT(EPOCH FROM MAX(processed_at) - MIN(received_at)) FROM hub_message"
-                     + " WHERE transport = 'mssante'")) {
+                     + " WHERE transport = 'mssante' AND id > " + afterId)) {
             rs.next();
             return rs.getDouble(1);
         }
@@ -230,21 +271,41 @@ public final class MssanteBenchmark {
      * endpoint authenticates each request with BCrypt, and five requests a second took about 45 % of the hub's CPU in a
      * flight recording, slowing down what is measured. Same figure (heap used, all pools); the actuator is the fallback.
      */
-    private static HeapProbe heapProbe(HubProcess hub) {
+    private static HeapProbe heapProbe(HubProcess hub, javax.management.MBeanServerConnection jmx) {
+        if (jmx != null) {
+            try {
+                java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.newPlatformMXBeanProxy(
+                        jmx, java.lang.management.ManagementFactory.MEMORY_MXBEAN_NAME, java.lang.management.MemoryMXBean.class);
+                System.out.println("heap sampled over JMX every 200 ms");
+                return () -> memory.getHeapMemoryUsage().getUsed();
+            } catch (Exception e) {
+                // fall back below
+            }
+        }
+        System.out.println("heap sampled through /actuator/metrics every 200 ms (no JMX)");
+        return () -> heapUsed(hub);
+    }
+
+    /** The hub's platform MBeans (local management agent started through the attach API), or null. */
+    private static javax.management.MBeanServerConnection jmx(HubProcess hub) {
         try {
             com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(hub.pid()));
             String url = vm.startLocalManagementAgent();
             vm.detach();
-            javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(
-                    new javax.management.remote.JMXServiceURL(url));
-            java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.newPlatformMXBeanProxy(
-                    jmx.getMBeanServerConnection(), java.lang.management.ManagementFactory.MEMORY_MXBEAN_NAME,
-                    java.lang.management.MemoryMXBean.class);
-            System.out.println("heap sampled over JMX every 200 ms");
-            return () -> memory.getHeapMemoryUsage().getUsed();
+            return javax.management.remote.JMXConnectorFactory.connect(new javax.management.remote.JMXServiceURL(url))
+                    .getMBeanServerConnection();
         } catch (Exception e) {
-            System.out.println("heap sampled through /actuator/metrics every 200 ms (JMX attach failed: " + e.getClass().getSimpleName() + ")");
-            return () -> heapUsed(hub);
+            System.out.println("JMX attach to the hub failed: " + e.getClass().getSimpleName());
+            return null;
+        }
+    }
+
+    private static java.lang.management.ThreadMXBean threads(javax.management.MBeanServerConnection jmx) {
+        try {
+            return jmx == null ? null : java.lang.management.ManagementFactory.newPlatformMXBeanProxy(jmx,
+                    java.lang.management.ManagementFactory.THREAD_MXBEAN_NAME, java.lang.management.ThreadMXBean.class);
+        } catch (Exception e) {
+            return null;
         }
     }
 

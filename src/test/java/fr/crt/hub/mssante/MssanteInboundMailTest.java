@@ -40,6 +40,7 @@ class MssanteInboundMailTest extends HubTestBase {
 
     @Autowired CanonicalRepository repo;
     @Autowired MessageStore store;
+    @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
     @Value("${hub.mssante.address}") String hubAddress;
 
     static Patient patient(CanonicalRepository repo, String ins, String status) {
@@ -92,6 +93,11 @@ class MssanteInboundMailTest extends HubTestBase {
         org.hl7.fhir.r4.model.Binary binary = repo.read(org.hl7.fhir.r4.model.Binary.class,
                 new org.hl7.fhir.r4.model.IdType(d.getContentFirstRep().getAttachment().getUrl()));
         assertThat(binary.getData()).isEqualTo(doc.content());
+        // the 448 KB document is kept in HAPI's binary table, not as base64 inside the resource version
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM HFJ_BINARY_STORAGE_BLOB WHERE RESOURCE_ID = ? AND BLOB_SIZE = ?",
+                Long.class, binary.getIdElement().toUnqualifiedVersionless().getValue(), doc.content().length)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT LENGTH(v.RES_TEXT_VC) FROM HFJ_RES_VER v JOIN HFJ_RESOURCE r ON r.RES_ID = v.RES_ID"
+                + " WHERE r.RES_TYPE = 'Binary' AND r.FHIR_ID = ?", Integer.class, binary.getIdElement().getIdPart())).isLessThan(2_000);
         assertThat(repo.searchProvenanceByTag(fr.crt.hub.fhir.CanonicalWriter.MESSAGE_SYSTEM, String.valueOf(stored.id()))).hasSize(1);
 
         // the GP asked for a receipt: an RFC 8098 MDN comes back, referring to the mail

@@ -19,7 +19,8 @@ import java.util.Map;
  * (Dovecot, Postfix). GreenMail writes a response in several small writes; without TCP_NODELAY, Nagle's algorithm
  * holds the last one until the client acknowledges the first, and the client's delayed ACK makes every IMAP command
  * a 40 ms round trip (measured in the MSSanté benchmark: FLAGS and ENVELOPE fetches at p50 41 ms). That is the test
- * server's latency, not the hub's, and it hid the hub's own costs.
+ * server's latency, not the hub's, and it hid the hub's own costs. For the same reason its IMAP server keeps each
+ * folder's UID list between changes ({@link UidCachingImapHost}).
  */
 final class NoDelayGreenMail extends GreenMail {
 
@@ -38,8 +39,9 @@ final class NoDelayGreenMail extends GreenMail {
         for (ServerSetup setup : setups) {
             String protocol = setup.getProtocol();
             if (protocol.startsWith("imap")) {
+                com.icegreen.greenmail.imap.ImapHostManager host = UidCachingImapHost.wrap(managers.getImapHostManager());
                 servers.put(protocol, new NoDelayServer(setup, managers,
-                        s -> new ImapHandler(managers.getUserManager(), managers.getImapHostManager(), s)));
+                        s -> new ImapHandler(managers.getUserManager(), host, s)));
             } else if (protocol.startsWith("smtp")) {
                 servers.put(protocol, new NoDelayServer(setup, managers,
                         s -> new SmtpHandler(new SmtpCommandRegistry(), managers.getSmtpManager(), s)));
