@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  * through its real connector, stores it raw, then applies it; only the mail generator is taken off the clock.
  *
  * <p>Run: {@code ./mvnw -o -q -Pbench verify -Dbench.mllp.skip=true -Dbench.search.skip=true -Dbench.fhir.skip=true}.
- * Parameters: {@code bench.mails} (600), {@code bench.mail-warmup} (200 mails before the clock), {@code bench.pdf-bytes} (1048576), {@code bench.mail-timeout-s} (600),
+ * Parameters: {@code bench.mails} (600), {@code bench.mail-warmup} (600 mails before the clock), {@code bench.pdf-bytes} (1048576), {@code bench.mail-timeout-s} (600),
  * {@code bench.mss.heap} (the hub's -Xmx, 512m).
  * Output carries counts, rates, sizes, CPU times per mail and load averages only.
  */
@@ -56,7 +56,7 @@ public final class MssanteBenchmark {
 
     private static final int MAILS = Integer.getInteger("bench.mails", 600);
     /** Mails processed before the clock, so that the JIT has compiled the hot paths (0: measure a cold hub). */
-    private static final int WARMUP = Integer.getInteger("bench.mail-warmup", 200);
+    private static final int WARMUP = Integer.getInteger("bench.mail-warmup", 600);
     private static final int PDF_BYTES = Integer.getInteger("bench.pdf-bytes", 1 << 20);
     private static final int TIMEOUT_S = Integer.getInteger("bench.mail-timeout-s", 600);
     /** The hub's -Xmx: 512m by default, the memory figure the issue asks about; larger shows what GC costs. */
