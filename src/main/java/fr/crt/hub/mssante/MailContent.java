@@ -211,7 +211,11 @@ public record MailContent(String messageId, String from, String dispositionNotif
         try (raw) {
             // base64 is 4 bytes for 3, plus CRLF every 76: longer (odd line lengths, or too large) is left to the exact path
             long cap = (max / 3 + 1) * 4 * 80 / 76 + 4096;
-            encoded = raw.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
+            // the part is a view on the mail's bytes (SharedByteArrayInputStream): its exact length is known, so it is
+            // read in one copy, not into readNBytes's growing chunks (twice its size)
+            int known = raw instanceof java.io.ByteArrayInputStream ? raw.available() : -1;
+            if (known > cap) return null;
+            encoded = known >= 0 ? raw.readAllBytes() : raw.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
             if (encoded.length > cap) return null;
         }
         // Jakarta Mail refuses a stream that does not end on a whole 4-character group; the JDK would decode it

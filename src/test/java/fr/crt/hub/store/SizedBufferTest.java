@@ -25,4 +25,20 @@ class SizedBufferTest {
         assertThat(longer.bytes()).containsExactly(1, 2, 3, 4);
         assertThat(new SizedBuffer(-5).bytes()).isEmpty();
     }
+
+    @Test
+    void aShortAnnouncementGrowsTheBufferByAnEighthNotTwice() {
+        SizedBuffer b = new SizedBuffer(1 << 20);
+        byte[] chunk = new byte[1 << 20];
+        chunk[7] = 42;
+        b.write(chunk, 0, chunk.length);
+        b.write(new byte[] {9}, 0, 1);
+        assertThat(b.size()).isEqualTo((1 << 20) + 1);
+        byte[] out = b.bytes();
+        assertThat(out).hasSize((1 << 20) + 1);
+        assertThat(out[7]).isEqualTo((byte) 42);
+        assertThat(out[1 << 20]).isEqualTo((byte) 9);
+        b.write(new byte[300_000], 0, 300_000); // more than an eighth at once: grows to what is needed
+        assertThat(b.size()).isEqualTo((1 << 20) + 1 + 300_000);
+    }
 }
