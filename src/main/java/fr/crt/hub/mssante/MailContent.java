@@ -198,7 +198,7 @@ public record MailContent(String messageId, String from, String dispositionNotif
     }
 
     /**
-     * A base64 part decoded in one go by the JDK's MIME decoder from its raw bytes (a view on the mail): Jakarta Mail's
+     * A base64 part decoded in one go by the JDK's decoder from its raw bytes (a view on the mail): Jakarta Mail's
      * decoding stream goes byte by byte and was the first CPU cost of reading a mail with a 1 MB PDF. Null (the caller
      * then uses Jakarta Mail's stream, as before) for other encodings or an encoding error, so what a malformed part
      * gives does not change.
@@ -218,11 +218,16 @@ public record MailContent(String messageId, String from, String dispositionNotif
             encoded = known >= 0 ? raw.readAllBytes() : raw.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, cap + 1));
             if (encoded.length > cap) return null;
         }
-        // Jakarta Mail refuses a stream that does not end on a whole 4-character group; the JDK would decode it
-        if (base64Chars(encoded) % 4 != 0) return null;
+        // Line breaks and anything else outside the alphabet are dropped in place (the array is this method's copy),
+        // as Jakarta Mail and the JDK's MIME decoder both ignore them; the basic decoder then needs no counting pass
+        // of its own. Jakarta Mail refuses a stream that does not end on a whole 4-character group; so does this.
+        int n = compactBase64(encoded);
+        if (n % 4 != 0) return null;
         byte[] bytes;
         try {
-            bytes = java.util.Base64.getMimeDecoder().decode(encoded);
+            java.nio.ByteBuffer out = java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(encoded, 0, n));
+            bytes = out.arrayOffset() == 0 && out.position() == 0 && out.remaining() == out.array().length ? out.array()
+                    : java.util.Arrays.copyOfRange(out.array(), out.arrayOffset() + out.position(), out.arrayOffset() + out.limit());
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -237,9 +242,13 @@ public record MailContent(String messageId, String from, String dispositionNotif
         for (byte b : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".getBytes(StandardCharsets.US_ASCII)) BASE64_CHAR[b] = 1;
     }
 
-    private static long base64Chars(byte[] encoded) {
-        long n = 0;
-        for (byte b : encoded) n += BASE64_CHAR[b & 0xff];
+    /** Keeps the base64 alphabet and '=' at the front of the array, in order; returns how many. */
+    private static int compactBase64(byte[] encoded) {
+        int n = 0;
+        for (byte b : encoded) {
+            encoded[n] = b;
+            n += BASE64_CHAR[b & 0xff];
+        }
         return n;
     }
 

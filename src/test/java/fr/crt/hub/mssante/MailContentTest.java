@@ -42,7 +42,8 @@ class MailContentTest {
     /** Broken base64 (bad padding, stray characters) is read exactly as Jakarta Mail reads it, not by the fast path. */
     @Test
     void malformedBase64IsReadAsJakartaMailReadsIt() throws Exception {
-        for (String body : new String[] {"JVBERi0xLjQK=A==\r\n", "JVBE*Ri0x\r\nLjQK\r\n", "JVBERi0xLjQ\r\n"}) {
+        for (String body : new String[] {"JVBERi0xLjQK=A==\r\n", "JVBE*Ri0x\r\nLjQK\r\n", "JVBERi0xLjQ\r\n", "QQ==QQ==\r\n",
+                "JVBE Ri0x\tLjQK\r\n", "JVBERi0xLjQK\r\nJVBE\r\nRi0x\r\n", "====\r\n", "QUJD\r\n=\r\n", "QUI=\r\n", "QQ==\r\n\r\n"}) {
             String raw = "From: " + Mails.GP + "\r\nTo: crt@x.fr\r\nMessage-ID: <e@b>\r\nMIME-Version: 1.0\r\n"
                     + "Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: application/pdf; name=doc.pdf\r\n"
                     + "Content-Disposition: attachment; filename=doc.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + body + "--B--\r\n";
