@@ -48,6 +48,10 @@ public class MssanteInbound {
         fr.crt.hub.store.SizedBuffer raw = new fr.crt.hub.store.SizedBuffer(size > 0 && size <= MAX_PRESIZE ? size : 64 * 1024);
         mail.writeTo(raw);
         store(exchange, mailbox, raw.bytes(), messageId(mail), sender(mail));
+        // The mail's own headers became the exchange's headers, and the route's components take instructions from
+        // headers: camel-mail its copyTo / moveTo / delete at commit, the JMS producer a destination
+        // (CamelJmsDestinationName). Nothing a sender writes may steer the route; the stored raw mail keeps them all.
+        exchange.getIn().removeHeaders("*");
     }
 
     void store(Exchange exchange, String mailbox, byte[] raw, String messageId, String from) {

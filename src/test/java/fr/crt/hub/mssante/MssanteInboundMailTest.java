@@ -124,6 +124,38 @@ class MssanteInboundMailTest extends HubTestBase {
         assertThat(documentsOf(patient)).hasSize(before + 1);
     }
 
+    /**
+     * camel-mail takes its copyTo / moveTo / delete instructions from the exchange's headers, and a mail's own headers
+     * become exchange headers: a sender writing those headers must not decide what the hub does with the mail on the
+     * server (moved into a folder it names, copied, deleted), nor where the JMS producer queues it.
+     */
+    @Test
+    void aSendersHeadersDoNotSteerWhatHappensToTheMailOnTheServer() throws Exception {
+        patient(repo, INS, "VALI");
+        String id = Mails.newMessageId();
+        MimeMessage mail = Mails.mail(hubAddress, id, false, "IHE_XDM.ZIP", "application/zip", XdmFixtures.xdm(XdmFixtures.dlu(INS)));
+        mail.setHeader("moveTo", "Pirate");
+        mail.setHeader("copyTo", "PirateCopy");
+        mail.setHeader("delete", "true");
+        mail.setHeader("CamelJmsDestinationName", "hub.elsewhere"); // would queue the mail where nothing processes it
+        MssanteTestMail.mailbox(hubAddress).deliver(mail);
+        awaitStatus(id, MessageStatus.PROCESSED);
+
+        var host = MssanteTestMail.server().getManagers().getImapHostManager();
+        var user = MssanteTestMail.mailbox(hubAddress);
+        MailFolder inbox = host.getInbox(user);
+        StoredMessage onServer = await().atMost(WAIT).until(() -> inbox.getMessages().stream().filter(m -> {
+            try {
+                return id.equals(m.getMimeMessage().getMessageID());
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElse(null), m -> m != null && m.isSet(Flags.Flag.SEEN));
+        assertThat(onServer.isSet(Flags.Flag.DELETED)).isFalse();
+        assertThat(host.getFolder(user, "Pirate")).isNull();
+        assertThat(host.getFolder(user, "PirateCopy")).isNull();
+    }
+
     @Test
     void dluAndDischargeLetterInOneMailBothLand() throws Exception {
         Patient patient = patient(repo, INS, "VALI");
