@@ -25,8 +25,20 @@ public class MailTransport {
         return mailboxes.sender().orElseThrow(() -> new IllegalStateException("no enabled MSSanté mailbox connector"));
     }
 
+    /**
+     * The mailbox a mail was received on ({@code connector} of an inbound mail), to answer from it: its address is
+     * the one the sender wrote to. The sending mailbox when that one is no longer enabled.
+     */
+    public MailboxSettings receivedOn(String mailboxId) {
+        return mailboxes.byId(mailboxId == null ? "" : mailboxId).filter(MailboxSettings::enabled).orElseGet(this::sender);
+    }
+
     public void send(MimeMessage message) {
-        MailboxSettings m = sender();
+        send(sender(), message);
+    }
+
+    /** Submits through {@code m}'s own SMTP server and session. */
+    public void send(MailboxSettings m, MimeMessage message) {
         mailboxes.session(m);
         producer.sendBody(uri(m), message);
     }

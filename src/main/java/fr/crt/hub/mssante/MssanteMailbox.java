@@ -19,10 +19,12 @@ import java.util.List;
  * @param pollInterval milliseconds between two polls
  * @param tlsProtocols TLS versions offered, TLSv1.3 and TLSv1.2 by default (never below 1.2)
  * @param enabled      false stops polling and sending without removing the file
+ * @param processedMail what is done on the server with a mail once stored: {@code seen} (default), {@code delete} or
+ *                     {@code move:<folder>} ({@link ProcessedMail})
  */
 public record MssanteMailbox(String id, String kind, String displayName, String address, String login, String password,
                              String certificate, Endpoint imap, Endpoint smtp, String folder, String pollInterval,
-                             List<String> tlsProtocols, String enabled) {
+                             List<String> tlsProtocols, String enabled, String processedMail) {
 
     /** A mail server: host, port and TLS mode, {@code TLS} (implicit, IMAPS 993 / SMTPS 465) or {@code STARTTLS}. */
     public record Endpoint(String host, String port, String security) {}

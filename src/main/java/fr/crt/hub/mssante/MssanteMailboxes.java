@@ -96,7 +96,7 @@ public class MssanteMailboxes {
             if (!m.enabled()) continue;
             try {
                 session(m);
-                TemplatedRouteBuilder.builder(camel, INBOUND_TEMPLATE)
+                TemplatedRouteBuilder route = TemplatedRouteBuilder.builder(camel, INBOUND_TEMPLATE)
                         .routeId("mssante-inbound-" + m.id())
                         .parameter("mailbox", m.id())
                         .parameter("protocol", m.imap().protocol("imap"))
@@ -107,9 +107,11 @@ public class MssanteMailboxes {
                         .parameter("login", m.login())
                         .parameter("password", m.password())
                         .parameter("delay", Long.toString(m.pollMillis()))
-                        .add();
-                log.info("MSSanté mailbox {} polled every {} ms on {}:{} ({})", m.id(), m.pollMillis(), m.imap().host(),
-                        m.imap().port(), m.imap().implicitTls() ? "implicit TLS" : "STARTTLS");
+                        .parameter("delete", Boolean.toString(m.processedMail().delete()));
+                if (m.processedMail().moveTo() != null) route.parameter("moveTo", m.processedMail().moveTo());
+                route.add();
+                log.info("MSSanté mailbox {} polled every {} ms on {}:{} ({}), processed mail: {}", m.id(), m.pollMillis(),
+                        m.imap().host(), m.imap().port(), m.imap().implicitTls() ? "implicit TLS" : "STARTTLS", m.processedMail());
             } catch (Exception e) {
                 log.error("MSSanté mailbox {} not started: {}", m.id(), e.getMessage());
             }
@@ -118,11 +120,18 @@ public class MssanteMailboxes {
 
     MailboxSettings resolve(MssanteMailbox m) {
         String address = required(m, "address", m.address());
+        String folder = orDefault(m.folder(), "INBOX");
+        ProcessedMail processed;
+        try {
+            processed = ProcessedMail.parse(orDefault(m.processedMail(), "seen"), folder);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("connector " + m.id() + ": " + e.getMessage(), e);
+        }
         return new MailboxSettings(m.id(), address, orDefault(m.login(), ""), orDefault(m.password(), ""),
                 orDefault(m.certificate(), "mssante"), server(m, "imap", m.imap()), server(m, "smtp", m.smtp()),
-                orDefault(m.folder(), "INBOX"), Long.parseLong(orDefault(m.pollInterval(), "30000")),
+                folder, Long.parseLong(orDefault(m.pollInterval(), "30000")),
                 m.tlsProtocols() == null || m.tlsProtocols().isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : tls(m.tlsProtocols()),
-                Boolean.parseBoolean(orDefault(m.enabled(), "true")));
+                Boolean.parseBoolean(orDefault(m.enabled(), "true")), processed);
     }
 
     private MailboxSettings.Server server(MssanteMailbox m, String what, MssanteMailbox.Endpoint e) {

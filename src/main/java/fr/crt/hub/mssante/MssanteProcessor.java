@@ -53,13 +53,13 @@ public class MssanteProcessor {
         try {
             mail = MailContent.parse(m.raw(), limits);
         } catch (MailRejectedException e) {
-            reject(id, "mail refused: " + e.getMessage(), null);
+            reject(m, "mail refused: " + e.getMessage(), null);
             return;
         }
         if (mail.signed() != null) {
             SmimeVerifier.Check check = smime.verify(mail.signed(), java.util.Date.from(m.receivedAt()));
             if (check.outcome() == SmimeVerifier.Outcome.INVALID) {
-                reject(id, check.detail(), mail.kind() == MailContent.Kind.MAIL ? mail : null);
+                reject(m, check.detail(), mail.kind() == MailContent.Kind.MAIL ? mail : null);
                 return;
             }
             store.event(id, "SMIME", check.detail());
@@ -79,7 +79,7 @@ public class MssanteProcessor {
             } else {
                 store.markProcessed(id, null);
                 store.event(id, "PROCESSED", "no document in the mail");
-                receipts.answer(id, mail, mail.subject(), null);
+                receipts.answer(id, m.connector(), mail, mail.subject(), null);
             }
             return;
         }
@@ -96,12 +96,12 @@ public class MssanteProcessor {
                 }
                 if (pkg.submissionSet().patientId() != null) cxs.add(pkg.submissionSet().patientId());
             } catch (XdmRejectedException e) {
-                reject(id, "IHE_XDM.ZIP refused: " + e.reason() + ": " + e.getMessage(), mail);
+                reject(m, "IHE_XDM.ZIP refused: " + e.reason() + ": " + e.getMessage(), mail);
                 return;
             }
         }
         if (entries.isEmpty()) {
-            reject(id, "IHE_XDM.ZIP holds no document entry", mail);
+            reject(m, "IHE_XDM.ZIP holds no document entry", mail);
             return;
         }
         Optional<Cx> ins = identity.ins(cxs);
@@ -113,7 +113,7 @@ public class MssanteProcessor {
         boolean sameInsEverywhere = cxs.stream().map(Cx::parse).filter(c -> c != null && identity.isInsOid(c.authorityOid()))
                 .allMatch(c -> c.id().equals(ins.get().id()));
         if (!sameInsEverywhere) {
-            reject(id, "XDM metadata names more than one INS: not attached to anybody", mail);
+            reject(m, "XDM metadata names more than one INS: not attached to anybody", mail);
             return;
         }
         Optional<Patient> patient = identity.find(ins.get());
@@ -128,13 +128,14 @@ public class MssanteProcessor {
         store.markProcessed(id, patientRef);
         store.event(id, "WRITTEN", written.isEmpty() ? "already applied" : String.join(", ", written));
         log.info("mail message {} applied: {} document(s)", id, written.size());
-        receipts.answer(id, mail, mail.subject(), null);
+        receipts.answer(id, m.connector(), mail, mail.subject(), null);
     }
 
-    private void reject(long id, String reason, MailContent mail) {
+    private void reject(StoredMessage m, String reason, MailContent mail) {
+        long id = m.id();
         store.markFailedAttempt(id, MessageStatus.REJECTED, reason);
         store.event(id, "ERROR", reason);
         log.warn("mail message {} rejected: {}", id, reason.length() > 120 ? reason.substring(0, 120) : reason);
-        if (mail != null) receipts.answer(id, mail, mail.subject(), reason);
+        if (mail != null) receipts.answer(id, m.connector(), mail, mail.subject(), reason);
     }
 }

@@ -38,13 +38,16 @@ public class Receipts {
         this.transport = transport;
     }
 
-    /** Sends the MDN for a received mail, if it asked for one; failures are recorded, never thrown. */
-    public void answer(long mailId, MailContent mail, String originalSubject, String error) {
+    /**
+     * Sends the MDN for a received mail, if it asked for one, from the mailbox that received it (its address is the
+     * {@code Final-Recipient}); failures are recorded, never thrown.
+     */
+    public void answer(long mailId, String mailboxId, MailContent mail, String originalSubject, String error) {
         if (mail.dispositionNotificationTo() == null) return;
         try {
-            MailboxSettings me = transport.sender();
+            MailboxSettings me = transport.receivedOn(mailboxId);
             MimeMessage mdn = mdn(me.address(), mail.dispositionNotificationTo(), mail.messageId(), originalSubject, error);
-            transport.send(mdn);
+            transport.send(me, mdn);
             store.event(mailId, "MDN_SENT", error == null ? "processed" : "processed/error");
         } catch (RuntimeException | MessagingException e) {
             store.event(mailId, "MDN_FAILED", e.getClass().getSimpleName());

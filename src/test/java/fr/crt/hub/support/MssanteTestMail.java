@@ -34,9 +34,16 @@ public final class MssanteTestMail {
     /** Starts the server (once) and registers the mailbox properties of one hub (its PKI folder is a copy of the shared one). */
     static synchronized void register(DynamicPropertyRegistry r) {
         start();
-        String address = "crt-hub-" + HUBS.incrementAndGet() + "@crt-dev.mssante.fr";
+        int hub = HUBS.incrementAndGet();
+        String address = "crt-hub-" + hub + "@crt-dev.mssante.fr";
         greenMail.setUser(address, address, PASSWORD);
         r.add("hub.mssante.address", () -> address);
+        // the test-only mailboxes of src/test/resources/connectors (processedMail move and delete)
+        for (String kind : List.of("archive", "purge")) {
+            String other = "crt-" + kind + "-" + hub + "@crt-dev.mssante.fr";
+            greenMail.setUser(other, other, PASSWORD);
+            r.add("hub.mssante." + kind + "-address", () -> other);
+        }
         r.add("hub.mssante.login", () -> address);
         r.add("hub.mssante.password", () -> PASSWORD);
         r.add("hub.mssante.imap-host", () -> "localhost");
