@@ -28,30 +28,33 @@ final class CpuBudget {
         this.hubThreads = hubThreads;
     }
 
-    record Snapshot(Map<String, Long> hubJava, Map<String, Long> hubNative, long hubTotal, long bench, long postgres) {}
+    /**
+     * CPU by thread (JMX thread id, or /proc task id for the JVM's own threads) with its group, so that a difference
+     * counts each thread against its own earlier figure: a pool whose threads come and go never reads negative.
+     */
+    record Snapshot(Map<Long, Counted> hubJava, Map<Long, Counted> hubNative, long hubTotal, long bench, long postgres) {}
+
+    record Counted(String group, long cpu) {}
 
     Snapshot snapshot() {
-        Map<String, Long> java = new HashMap<>();
+        Map<Long, Counted> java = new HashMap<>();
         if (hubThreads != null) {
             try {
                 for (long id : hubThreads.getAllThreadIds()) {
                     var info = hubThreads.getThreadInfo(id);
                     long cpu = hubThreads.getThreadCpuTime(id);
-                    if (info != null && cpu > 0) java.merge(group(info.getThreadName()), cpu, Long::sum);
+                    if (info != null && cpu > 0) java.put(id, new Counted(group(info.getThreadName()), cpu));
                 }
             } catch (RuntimeException e) {
                 // JMX gone: the /proc figures remain
             }
         }
-        Map<String, Long> nat = new HashMap<>();
-        long hubTotal = 0;
+        Map<Long, Counted> nat = new HashMap<>();
         for (Path task : list(Path.of("/proc", Long.toString(hubPid), "task"))) {
-            long cpu = ticks(task.resolve("stat"));
-            hubTotal += cpu;
             String comm = read(task.resolve("comm")).trim();
             String g = comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread") ? "GC and VM"
                     : comm.contains("CompilerThre") ? "JIT compilers" : null;
-            if (g != null) nat.merge(g, cpu, Long::sum);
+            if (g != null) nat.put(Long.parseLong(task.getFileName().toString()), new Counted(g, ticks(task.resolve("stat"))));
         }
         long pg = 0;
         for (Path p : list(Path.of("/proc"))) {
@@ -59,6 +62,8 @@ final class CpuBudget {
                 pg += ticks(p.resolve("stat"));
             }
         }
+        // the process's own stat counts the threads that have ended too, a sum over the live tasks would not
+        long hubTotal = ticks(Path.of("/proc", Long.toString(hubPid), "stat"));
         return new Snapshot(java, nat, hubTotal, ticks(Path.of("/proc/self/stat")), pg);
     }
 
@@ -69,8 +74,9 @@ final class CpuBudget {
         out.append(String.format("CPU per %s: hub %.0f ms, benchmark JVM (mail server) %.0f ms, PostgreSQL %.0f ms%n", unit, hub,
                 ms(b.bench - a.bench, units), ms(b.postgres - a.postgres, units)));
         Map<String, Double> parts = new LinkedHashMap<>();
-        b.hubNative.forEach((k, v) -> parts.put(k, ms(v - a.hubNative.getOrDefault(k, 0L), units)));
-        b.hubJava.forEach((k, v) -> parts.merge(k, (v - a.hubJava.getOrDefault(k, 0L)) / 1e6 / units, Double::sum));
+        // a thread that ended between the snapshots is missing from b: its CPU falls into (rest) through the total
+        b.hubNative.forEach((id, c) -> parts.merge(c.group(), ms(c.cpu() - before(a.hubNative, id), units), Double::sum));
+        b.hubJava.forEach((id, c) -> parts.merge(c.group(), (c.cpu() - before(a.hubJava, id)) / 1e6 / units, Double::sum));
         double shown = 0;
         for (var e : parts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8).toList()) {
             if (e.getValue() < 0.5) break;
@@ -79,6 +85,11 @@ final class CpuBudget {
         }
         out.append(String.format("  hub %-60s %6.1f ms%n", "(rest)", hub - shown));
         return out.toString();
+    }
+
+    private static long before(Map<Long, Counted> a, long id) {
+        Counted c = a.get(id);
+        return c == null ? 0 : c.cpu();
     }
 
     private static double ms(long ticks, long units) {
