@@ -22,7 +22,7 @@ public class MailTransport {
     }
 
     public MailboxSettings sender() {
-        return mailboxes.sender().orElseThrow(() -> new IllegalStateException("no enabled MSSanté mailbox connector"));
+        return mailboxes.sender();
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.List;
 /** A mailbox with its placeholders resolved and defaults applied: what the routes and the sender use. */
 public record MailboxSettings(String id, String address, String login, String password, String certificate, Server imap,
                              Server smtp, String folder, long pollMillis, List<String> tlsProtocols, boolean enabled,
-                              ProcessedMail processedMail) {
+                              ProcessedMail processedMail, boolean sending) {
 
     /** @param implicitTls true for IMAPS/SMTPS, false for STARTTLS (required, never plain) */
     public record Server(String host, int port, boolean implicitTls) {

@@ -72,9 +72,23 @@ public class MssanteMailboxes {
         return all().stream().filter(m -> m.id().equals(id)).findFirst();
     }
 
-    /** The mailbox outbound mail leaves from: the first enabled one. */
-    public Optional<MailboxSettings> sender() {
-        return all().stream().filter(MailboxSettings::enabled).findFirst();
+    /**
+     * The mailbox outbound mail leaves from: the enabled one marked {@code sending: true}, or the only enabled one.
+     * Never a guess among several (connector files are read in no set order).
+     *
+     * @throws IllegalStateException naming what to fix in the connector files
+     */
+    public MailboxSettings sender() {
+        List<MailboxSettings> enabled = all().stream().filter(MailboxSettings::enabled).toList();
+        List<MailboxSettings> marked = enabled.stream().filter(MailboxSettings::sending).toList();
+        if (marked.size() == 1) return marked.get(0);
+        if (marked.size() > 1) {
+            throw new IllegalStateException("MSSanté: more than one enabled mailbox has sending: true ("
+                    + String.join(", ", marked.stream().map(MailboxSettings::id).sorted().toList()) + ")");
+        }
+        if (enabled.size() == 1) return enabled.get(0);
+        throw new IllegalStateException(enabled.isEmpty() ? "no enabled MSSanté mailbox connector"
+                : "MSSanté: " + enabled.size() + " enabled mailboxes and none has sending: true");
     }
 
     /** The TLS mail session of a mailbox (built once, bound in the Camel registry under {@link MailboxSettings#sessionBean()}). */
@@ -131,7 +145,8 @@ public class MssanteMailboxes {
                 orDefault(m.certificate(), "mssante"), server(m, "imap", m.imap()), server(m, "smtp", m.smtp()),
                 folder, Long.parseLong(orDefault(m.pollInterval(), "30000")),
                 m.tlsProtocols() == null || m.tlsProtocols().isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : tls(m.tlsProtocols()),
-                Boolean.parseBoolean(orDefault(m.enabled(), "true")), processed);
+                Boolean.parseBoolean(orDefault(m.enabled(), "true")), processed,
+                Boolean.parseBoolean(orDefault(m.sending(), "false")));
     }
 
     private MailboxSettings.Server server(MssanteMailbox m, String what, MssanteMailbox.Endpoint e) {

@@ -5,15 +5,21 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import fr.crt.hub.pki.TestPki;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The MSSanté operator of the test hubs: one GreenMail (IMAPS and SMTPS, TLS only; not the alert SMTP of
  * {@link HubTestCommon#smtp()}) for the JVM. Its server certificate is the {@code hub-server} certificate of the
  * shared test PKI ({@link InsiWireMock#pkiDir()}), which every test hub starts with, so the hub's mailbox connector
- * trusts it through the hub's own truststore. Each hub gets its own mailbox on the server.
+ * trusts it through the hub's own truststore. Like an MSSanté operator, it requires a client certificate issued under
+ * that PKI (the hub presents {@code mssante.p12}). Each hub gets its own mailbox on the server.
  */
 public final class MssanteTestMail {
 
@@ -72,19 +78,47 @@ public final class MssanteTestMail {
         return greenMail;
     }
 
+    /** The port of the operator's server for {@code protocol} ({@code imaps}, {@code smtps}). */
+    public static synchronized int port(String protocol) {
+        start();
+        return greenMail.port(protocol);
+    }
+
     /** The mailbox of a hub (the address its connector reads). */
     public static GreenMailUser mailbox(String address) {
         return greenMail.getUserManager().getUser(address);
     }
 
+    /**
+     * The operator's TLS: the shared PKI's {@code hub-server} key, and its truststore for the client certificates it
+     * requires (the hub's {@code mssante.p12} is issued under it).
+     */
+    public static SSLContext serverTls(Path pki) {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            try (var in = java.nio.file.Files.newInputStream(TestPki.keystore(pki, TestPki.HUB_SERVER))) {
+                keys.load(in, TestPki.PASSWORD);
+            }
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            try (var in = java.nio.file.Files.newInputStream(TestPki.truststore(pki))) {
+                trust.load(in, TestPki.PASSWORD);
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, TestPki.PASSWORD);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.io.IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("test mail server TLS: " + e.getMessage(), e);
+        }
+    }
+
     private static void start() {
         if (greenMail != null) return;
         Path pki = InsiWireMock.pkiDir();
-        // GreenMail reads its TLS keystore from these properties once per JVM (DummySSLServerSocketFactory).
-        System.setProperty("greenmail.tls.keystore.file", TestPki.keystore(pki, TestPki.HUB_SERVER).toString());
-        System.setProperty("greenmail.tls.keystore.password", new String(TestPki.PASSWORD));
-        System.setProperty("greenmail.tls.key.password", new String(TestPki.PASSWORD));
-        greenMail = new NoDelayGreenMail(new ServerSetup[] {
+        greenMail = NoDelayGreenMail.requiringClientCertificates(serverTls(pki), new ServerSetup[] {
             slowStart(new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_IMAPS)),
             slowStart(new ServerSetup(HubTestCommon.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTPS))});
         greenMail.start();
