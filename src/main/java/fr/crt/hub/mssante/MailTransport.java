@@ -47,6 +47,8 @@ public class MailTransport {
     public static String uri(MailboxSettings m) {
         StringBuilder sb = new StringBuilder(m.smtp().protocol("smtp")).append("://").append(m.smtp().host()).append(':')
                 .append(m.smtp().port()).append("?session=%23").append(m.sessionBean());
+        // with certificate login the login is the mailbox address and the password empty: Jakarta Mail only
+        // authenticates (SASL EXTERNAL) when it has both
         if (!m.login().isEmpty()) {
             sb.append("&username=").append(enc(m.login())).append("&password=RAW(").append(m.password()).append(')');
         }

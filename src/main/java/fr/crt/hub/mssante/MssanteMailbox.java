@@ -21,13 +21,16 @@ import java.util.List;
  * @param enabled      false stops polling and sending without removing the file
  * @param processedMail what is done on the server with a mail once stored: {@code seen} (default), {@code delete} or
  *                     {@code move:<folder>} ({@link ProcessedMail})
+ * @param authentication {@code password} (LOGIN in the TLS channel, the default; development and test servers) or
+ *                     {@code certificate}: SASL EXTERNAL (RFC 4422), the mailbox certificate presented in the TLS
+ *                     handshake is the credential and the mailbox address the authorisation id, no password
  * @param sending      true for the mailbox outbound mail and receipts of no particular mailbox leave from; needed only
  *                     when more than one mailbox is enabled
  */
 public record MssanteMailbox(String id, String kind, String displayName, String address, String login, String password,
                              String certificate, Endpoint imap, Endpoint smtp, String folder, String pollInterval,
                              List<String> tlsProtocols, String enabled, String processedMail,
-                             String sending) {
+                             String sending, String authentication) {
 
     /** A mail server: host, port and TLS mode, {@code TLS} (implicit, IMAPS 993 / SMTPS 465) or {@code STARTTLS}. */
     public record Endpoint(String host, String port, String security) {}

@@ -141,12 +141,21 @@ public class MssanteMailboxes {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("connector " + m.id() + ": " + e.getMessage(), e);
         }
-        return new MailboxSettings(m.id(), address, orDefault(m.login(), ""), orDefault(m.password(), ""),
+        String authentication = orDefault(m.authentication(), "password").toLowerCase(Locale.ROOT);
+        if (!authentication.equals("password") && !authentication.equals("certificate")) {
+            throw new IllegalArgumentException("connector " + m.id() + ": authentication must be password or certificate");
+        }
+        boolean certificateLogin = authentication.equals("certificate");
+        if (certificateLogin && !orDefault(m.password(), "").isEmpty()) {
+            // a password next to certificate login would be sent if the server refused EXTERNAL: never
+            throw new IllegalArgumentException("connector " + m.id() + ": no password with authentication: certificate");
+        }
+        return new MailboxSettings(m.id(), address, orDefault(m.login(), certificateLogin ? address : ""), orDefault(m.password(), ""),
                 orDefault(m.certificate(), "mssante"), server(m, "imap", m.imap()), server(m, "smtp", m.smtp()),
                 folder, Long.parseLong(orDefault(m.pollInterval(), "30000")),
                 m.tlsProtocols() == null || m.tlsProtocols().isEmpty() ? List.of("TLSv1.3", "TLSv1.2") : tls(m.tlsProtocols()),
                 Boolean.parseBoolean(orDefault(m.enabled(), "true")), processed,
-                Boolean.parseBoolean(orDefault(m.sending(), "false")));
+                Boolean.parseBoolean(orDefault(m.sending(), "false")), certificateLogin);
     }
 
     private MailboxSettings.Server server(MssanteMailbox m, String what, MssanteMailbox.Endpoint e) {
@@ -212,8 +221,23 @@ public class MssanteMailboxes {
                 p.put(k + "starttls.required", "true");
             }
         }
-        p.put("mail.smtp.auth", Boolean.toString(!m.password().isEmpty()));
-        p.put("mail.smtps.auth", Boolean.toString(!m.password().isEmpty()));
+        boolean auth = m.certificateLogin() || !m.password().isEmpty();
+        p.put("mail.smtp.auth", Boolean.toString(auth));
+        p.put("mail.smtps.auth", Boolean.toString(auth));
+        if (m.certificateLogin()) {
+            // SASL EXTERNAL (RFC 4422, the JDK's SunSASL client): the TLS client certificate is the credential, the
+            // mailbox address the authorisation id. Every password mechanism is switched off, so that a server not
+            // offering EXTERNAL makes the login fail instead of falling back to LOGIN/PLAIN.
+            for (String proto : List.of("imap", "imaps", "smtp", "smtps")) {
+                String k = "mail." + proto + ".";
+                p.put(k + "sasl.enable", "true");
+                p.put(k + "sasl.mechanisms", "EXTERNAL");
+                p.put(k + "sasl.authorizationid", m.address());
+                for (String mech : List.of("login", "plain", "ntlm", "xoauth2", "digest-md5")) p.put(k + "auth." + mech + ".disable", "true");
+            }
+            p.put("mail.smtp.auth.mechanisms", "");
+            p.put("mail.smtps.auth.mechanisms", "");
+        }
         p.put("mail.smtp.from", m.address());
         p.put("mail.smtps.from", m.address());
         p.put("mail.mime.address.strict", "false");

@@ -102,7 +102,7 @@ class MailboxClientCertificateTest {
             ctx.init(keys, new TrustManager[] {new RevocationCheckingTrustManager(pki, TestPki.PASSWORD)}, null);
             MailboxSettings.Server server = new MailboxSettings.Server("localhost", 0, true);
             MailboxSettings m = new MailboxSettings("cert-test", ADDRESS, ADDRESS, MssanteTestMail.PASSWORD, TestPki.MSSANTE,
-                    server, server, "INBOX", 1000, List.of("TLSv1.3", "TLSv1.2"), true, ProcessedMail.SEEN, false);
+                    server, server, "INBOX", 1000, List.of("TLSv1.3", "TLSv1.2"), true, ProcessedMail.SEEN, false, false);
             return Session.getInstance(MssanteMailboxes.properties(m, ctx.getSocketFactory()));
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);

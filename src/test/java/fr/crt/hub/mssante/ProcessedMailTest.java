@@ -95,7 +95,7 @@ class ProcessedMailTest extends HubTestBase {
         MssanteMailbox.Endpoint server = new MssanteMailbox.Endpoint("localhost", "993", "TLS");
         for (String value : List.of("archive", "move:", "move:INBOX", "move:*", "move:a%b", "move:x\r\nA1 DELETE INBOX", "delete:INBOX")) {
             MssanteMailbox m = new MssanteMailbox("bad-box", MssanteMailboxes.KIND, null, "a@b.fr", null, null, null, server, server,
-                    null, null, null, "true", value, null);
+                    null, null, null, "true", value, null, null);
             assertThatThrownBy(() -> mailboxes.resolve(m)).as(value).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("connector bad-box: processedMail").hasMessageNotContaining("\r");
         }
