@@ -19,24 +19,17 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The CRT's MSSanté mailboxes (connector files {@code kind: mssante}): one TLS mail session each, with the
- * application-mailbox client certificate and the PKI's truststore and CRLs, and one inbound route each, made from
- * the template of {@code routes/mssante-inbound.yaml} once the hub is up. An unreachable server only makes the
- * poll fail and retry (camel-mail logs it); the hub keeps running.
+ * The CRT's MSSanté mailboxes (connector files {@code kind: mssante}) read into settings, and one TLS mail session
+ * each, with the application-mailbox client certificate and the PKI's truststore and CRLs. Their inbound routes are
+ * {@link MailboxRoutes}'.
  */
 @Component
 public class MssanteMailboxes {
 
-    private static final Logger log = LoggerFactory.getLogger(MssanteMailboxes.class);
 
     static {
         // Jakarta Mail 2.1 finds its StreamProvider through the ServiceLoader at every header block, body part and
@@ -45,13 +38,12 @@ public class MssanteMailboxes {
         if (System.getProperty("jakarta.mail.util.StreamProvider") == null) System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
     }
     public static final String KIND = "mssante";
-    public static final String INBOUND_TEMPLATE = "mssante-inbound";
 
     private final ConnectorRegistry connectors;
     private final Environment env;
     private final PkiProperties pki;
     private final CamelContext camel;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Built> sessions = new ConcurrentHashMap<>();
 
     /** @param bootstrap only there so that the development PKI exists before keystores are read */
     public MssanteMailboxes(ConnectorRegistry connectors, Environment env, PkiProperties pki, CamelContext camel,
@@ -91,46 +83,22 @@ public class MssanteMailboxes {
                 : "MSSanté: " + enabled.size() + " enabled mailboxes and none has sending: true");
     }
 
-    /** The TLS mail session of a mailbox (built once, bound in the Camel registry under {@link MailboxSettings#sessionBean()}). */
-    public Session session(MailboxSettings m) {
-        return sessions.computeIfAbsent(m.id(), id -> {
-            Session s = Session.getInstance(properties(m, socketFactory(m)));
-            camel.getRegistry().bind(m.sessionBean(), Session.class, s);
-            return s;
-        });
+    /**
+     * The TLS mail session of a mailbox, bound in the Camel registry under {@link MailboxSettings#sessionBean()}. Built
+     * once per version of the mailbox's settings: an edited connector file (another certificate, certificate login)
+     * gets a new session, the routes and the sender pick it up.
+     */
+    public synchronized Session session(MailboxSettings m) {
+        Built b = sessions.get(m.id());
+        if (b == null || !b.settings().equals(m)) {
+            b = new Built(m, Session.getInstance(properties(m, socketFactory(m))));
+            camel.getRegistry().bind(m.sessionBean(), Session.class, b.session());
+            sessions.put(m.id(), b);
+        }
+        return b.session();
     }
 
-    @EventListener(ApplicationReadyEvent.class)
-    public void startInboundRoutes() {
-        if (!Boolean.parseBoolean(env.getProperty("hub.mssante.enabled", "true"))) {
-            log.info("MSSanté disabled (hub.mssante.enabled=false)");
-            return;
-        }
-        for (MailboxSettings m : all()) {
-            if (!m.enabled()) continue;
-            try {
-                session(m);
-                TemplatedRouteBuilder route = TemplatedRouteBuilder.builder(camel, INBOUND_TEMPLATE)
-                        .routeId("mssante-inbound-" + m.id())
-                        .parameter("mailbox", m.id())
-                        .parameter("protocol", m.imap().protocol("imap"))
-                        .parameter("host", m.imap().host())
-                        .parameter("port", Integer.toString(m.imap().port()))
-                        .parameter("folder", m.folder())
-                        .parameter("session", "#" + m.sessionBean())
-                        .parameter("login", m.login())
-                        .parameter("password", m.password())
-                        .parameter("delay", Long.toString(m.pollMillis()))
-                        .parameter("delete", Boolean.toString(m.processedMail().delete()));
-                if (m.processedMail().moveTo() != null) route.parameter("moveTo", m.processedMail().moveTo());
-                route.add();
-                log.info("MSSanté mailbox {} polled every {} ms on {}:{} ({}), processed mail: {}", m.id(), m.pollMillis(),
-                        m.imap().host(), m.imap().port(), m.imap().implicitTls() ? "implicit TLS" : "STARTTLS", m.processedMail());
-            } catch (Exception e) {
-                log.error("MSSanté mailbox {} not started: {}", m.id(), e.getMessage());
-            }
-        }
-    }
+    private record Built(MailboxSettings settings, Session session) {}
 
     MailboxSettings resolve(MssanteMailbox m) {
         String address = required(m, "address", m.address());
