@@ -32,7 +32,8 @@ final class CpuBudget {
      * CPU by thread (JMX thread id, or /proc task id for the JVM's own threads) with its group, so that a difference
      * counts each thread against its own earlier figure: a pool whose threads come and go never reads negative.
      */
-    record Snapshot(Map<Long, Counted> hubJava, Map<Long, Counted> hubNative, long hubTotal, long bench, long postgres) {}
+    record Snapshot(Map<Long, Counted> hubJava, Map<Long, Counted> hubNative, long hubTotal, long bench, long postgres,
+                    Map<Long, Counted> benchThreads) {}
 
     record Counted(String group, long cpu) {}
 
@@ -64,7 +65,15 @@ final class CpuBudget {
         }
         // the process's own stat counts the threads that have ended too, a sum over the live tasks would not
         long hubTotal = ticks(Path.of("/proc", Long.toString(hubPid), "stat"));
-        return new Snapshot(java, nat, hubTotal, ticks(Path.of("/proc/self/stat")), pg);
+        // the benchmark JVM's own threads by their OS name (Java threads set it, truncated to 15 characters)
+        Map<Long, Counted> bench = new HashMap<>();
+        for (Path task : list(Path.of("/proc/self/task"))) {
+            String comm = read(task.resolve("comm")).trim();
+            String g = comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread") ? "GC and VM"
+                    : comm.contains("CompilerThre") ? "JIT compilers" : comm.replaceAll("\\d+", "N");
+            bench.put(Long.parseLong(task.getFileName().toString()), new Counted(g, ticks(task.resolve("stat"))));
+        }
+        return new Snapshot(java, nat, hubTotal, ticks(Path.of("/proc/self/stat")), pg, bench);
     }
 
     /** Milliseconds of CPU per unit between two snapshots, largest first, the small ones summed up. */
@@ -84,6 +93,16 @@ final class CpuBudget {
             shown += e.getValue();
         }
         out.append(String.format("  hub %-60s %6.1f ms%n", "(rest)", hub - shown));
+        Map<String, Double> benchParts = new LinkedHashMap<>();
+        b.benchThreads.forEach((id, c) -> benchParts.merge(c.group(), ms(c.cpu() - before(a.benchThreads, id), units), Double::sum));
+        double benchShown = 0;
+        double benchTotal = ms(b.bench - a.bench, units);
+        for (var e : benchParts.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(5).toList()) {
+            if (e.getValue() < 0.5) break;
+            out.append(String.format("  benchmark JVM %-50s %6.1f ms%n", e.getKey(), e.getValue()));
+            benchShown += e.getValue();
+        }
+        out.append(String.format("  benchmark JVM %-50s %6.1f ms%n", "(rest)", benchTotal - benchShown));
         return out.toString();
     }
 
