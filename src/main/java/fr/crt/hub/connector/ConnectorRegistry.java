@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -39,8 +41,17 @@ public class ConnectorRegistry {
     private volatile Map<String, com.fasterxml.jackson.databind.JsonNode> services = Map.of();
     private volatile Map<Path, FileTime> seen = Map.of();
 
+    private final ApplicationEventPublisher events;
+
+    /** A registry that tells no one of its reloads (tools and tests reading a folder once). */
     public ConnectorRegistry(ConnectorProperties properties) {
+        this(properties, event -> { });
+    }
+
+    @Autowired
+    public ConnectorRegistry(ConnectorProperties properties, ApplicationEventPublisher events) {
         this.dir = properties.dir();
+        this.events = events;
         reload();
         if (byId.isEmpty()) log.warn("No connector file in {}: every inbound message will be refused", dir.toAbsolutePath());
     }
@@ -132,6 +143,7 @@ public class ConnectorRegistry {
         services = Map.copyOf(loadedServices);
         seen = now;
         log.info("Connectors loaded: partners {}, services {}", loaded.keySet(), loadedServices.keySet());
+        events.publishEvent(new ConnectorsReloaded(byId.keySet(), services.keySet()));
     }
 
     static Connector parse(Path file) throws IOException {

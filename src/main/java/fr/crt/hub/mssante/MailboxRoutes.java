@@ -1,5 +1,6 @@
 package fr.crt.hub.mssante;
 
+import fr.crt.hub.connector.ConnectorsReloaded;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,16 +11,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * One inbound route per enabled mailbox ({@code mssante-inbound-<id>}), made from the template of
- * {@code routes/mssante-inbound.yaml} once the hub is up, and kept in step with the connector files as the
- * {@code ConnectorRegistry} re-reads them: a new mailbox file starts its route, an edited one (host, folder,
- * processedMail, certificate, login...) has its route stopped and made again, a removed or disabled one is stopped.
- * A mail being read when its route stops is not flagged and is read again by the next route (a DUPLICATE at worst).
- * An unreachable server only makes the poll fail and retry (camel-mail logs it); the hub keeps running.
+ * {@code routes/mssante-inbound.yaml} once the hub is up, and kept in step with the connector files each time the
+ * {@code ConnectorRegistry} has re-read them ({@link ConnectorsReloaded}): a new mailbox file starts its route, an
+ * edited one (host, folder, processedMail, certificate, login...) has its route stopped and made again, a removed or
+ * disabled one is stopped. A file that does not parse is refused by the registry, which keeps the previous set: the
+ * routes stay as they are. A mail being read when its route stops is not flagged and is read again by the next route
+ * (a DUPLICATE at worst). An unreachable server only makes the poll fail and retry (camel-mail logs it).
  */
 @Component
 public class MailboxRoutes {
@@ -31,9 +32,6 @@ public class MailboxRoutes {
     private final CamelContext camel;
     private final boolean enabled;
     private final Map<String, MailboxSettings> running = new LinkedHashMap<>();
-    /** Settings that failed to start, so that a broken file is reported once, not at every check. */
-    private final Map<String, MailboxSettings> failed = new LinkedHashMap<>();
-    private String lastError;
     private volatile boolean ready;
 
     public MailboxRoutes(MssanteMailboxes mailboxes, CamelContext camel, Environment env) {
@@ -56,27 +54,26 @@ public class MailboxRoutes {
         sync();
     }
 
-    /** Brings the routes in line with the mailbox files (run after the registry's own reload, same interval). */
-    @Scheduled(fixedDelayString = "${hub.connectors.reload-interval:5s}", initialDelayString = "${hub.connectors.reload-interval:5s}")
-    public synchronized void sync() {
+    @EventListener(ConnectorsReloaded.class)
+    public void connectorsReloaded() {
+        sync();
+    }
+
+    /** Brings the routes in line with the mailbox files as the registry now holds them. */
+    synchronized void sync() {
         if (!ready) return;
         Map<String, MailboxSettings> wanted = new LinkedHashMap<>();
         try {
             for (MailboxSettings m : mailboxes.all()) if (m.enabled()) wanted.put(m.id(), m);
         } catch (IllegalArgumentException e) {
-            // one broken mailbox file: every route keeps running as it is until it is fixed
-            if (!e.getMessage().equals(lastError)) log.error("MSSanté mailbox files not applied, routes unchanged: {}", e.getMessage());
-            lastError = e.getMessage();
+            // a mailbox file that parses but says something impossible (unknown processedMail...): routes unchanged
+            log.error("MSSanté mailbox files not applied, routes unchanged: {}", e.getMessage());
             return;
         }
-        lastError = null;
         for (String id : List.copyOf(running.keySet())) {
             if (!running.get(id).equals(wanted.get(id))) stop(id, wanted.containsKey(id) ? "changed" : "removed or disabled");
         }
-        failed.keySet().retainAll(wanted.keySet());
-        for (MailboxSettings m : wanted.values()) {
-            if (!running.containsKey(m.id()) && !m.equals(failed.get(m.id()))) start(m);
-        }
+        for (MailboxSettings m : wanted.values()) if (!running.containsKey(m.id())) start(m);
     }
 
     private void start(MailboxSettings m) {
@@ -97,12 +94,11 @@ public class MailboxRoutes {
             if (m.processedMail().moveTo() != null) route.parameter("moveTo", m.processedMail().moveTo());
             route.add();
             running.put(m.id(), m);
-            failed.remove(m.id());
             log.info("MSSanté mailbox {} polled every {} ms on {}:{} ({}, {} login), processed mail: {}", m.id(), m.pollMillis(),
                     m.imap().host(), m.imap().port(), m.imap().implicitTls() ? "implicit TLS" : "STARTTLS",
                     m.certificateLogin() ? "certificate" : "password", m.processedMail());
         } catch (Exception e) {
-            failed.put(m.id(), m);
+            // tried again at the next change of the connector files
             log.error("MSSanté mailbox {} not started: {}", m.id(), e.getMessage());
         }
     }

@@ -21,7 +21,8 @@ import org.springframework.beans.factory.annotation.Value;
 /**
  * A mailbox connector file added, edited or removed while the hub runs takes effect without a restart
  * ({@link MailboxRoutes}), as partner files do: the new mailbox is read, the edited one is read with its new
- * settings, the removed one is no longer polled, and the shipped mailbox goes on throughout.
+ * settings, a broken edit changes nothing, the removed one is no longer polled, and the shipped mailbox goes on
+ * throughout.
  */
 class MailboxFilesFollowedTest extends HubTestBase {
 
@@ -53,6 +54,14 @@ class MailboxFilesFollowedTest extends HubTestBase {
             String second = deliver(address);
             awaitStored(second);
             await().atMost(WAIT).until(() -> onServer(inbox, second) == null);
+
+            // a broken edit: the registry keeps its previous set, the mailbox goes on with the settings it had
+            Files.writeString(file, "id: test-mssante-hot\nkind: mssante\naddress: [unclosed\n");
+            Thread.sleep(6_000); // more than the reload interval (5 s)
+            assertThat(camel.getRoute(route)).isNotNull();
+            assertThat(routes.running().get("test-mssante-hot").processedMail().delete()).isTrue();
+            String kept = deliver(address);
+            awaitStored(kept);
 
             // removed: no longer polled, the mail stays unseen on the server
             Files.delete(file);
