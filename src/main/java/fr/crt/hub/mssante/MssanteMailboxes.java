@@ -3,8 +3,7 @@ package fr.crt.hub.mssante;
 import fr.crt.hub.connector.ConnectorRegistry;
 import fr.crt.hub.pki.DevPkiBootstrap;
 import fr.crt.hub.pki.PkiProperties;
-import fr.crt.hub.pki.ReloadingKeyManager;
-import fr.crt.hub.pki.RevocationCheckingTrustManager;
+import fr.crt.hub.pki.PkiTls;
 import jakarta.mail.Session;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -14,10 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 import org.apache.camel.CamelContext;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -157,12 +153,8 @@ public class MssanteMailboxes {
 
     private SSLSocketFactory socketFactory(MailboxSettings m) {
         try {
-            char[] password = pki.password().toCharArray();
-            KeyManager keys = new ReloadingKeyManager(pki.dir().resolve(m.certificate() + ".p12"), password);
-            TrustManager trust = new RevocationCheckingTrustManager(pki.dir(), password);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
-            return ctx.getSocketFactory();
+            return PkiTls.context(pki.dir().resolve(m.certificate() + ".p12"), pki.dir(), pki.password().toCharArray())
+                    .getSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("MSSanté TLS context: " + e.getMessage(), e);
         }

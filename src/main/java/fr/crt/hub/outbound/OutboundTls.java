@@ -1,8 +1,7 @@
 package fr.crt.hub.outbound;
 
 import fr.crt.hub.pki.PkiProperties;
-import fr.crt.hub.pki.ReloadingKeyManager;
-import fr.crt.hub.pki.RevocationCheckingTrustManager;
+import fr.crt.hub.pki.PkiTls;
 import fr.crt.hub.pki.TlsProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +11,9 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,12 +46,7 @@ public class OutboundTls {
                         + " hub-client.p12; `certificate:` of the connector names another one)");
             }
             try {
-                char[] password = pki.password().toCharArray();
-                KeyManager keys = new ReloadingKeyManager(keystore, password);
-                TrustManager trust = new RevocationCheckingTrustManager(pki.dir(), password);
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
-                return ctx;
+                return PkiTls.context(keystore, pki.dir(), pki.password().toCharArray());
             } catch (GeneralSecurityException | RuntimeException e) {
                 throw new IllegalStateException("outbound TLS context for " + c + ": " + e.getMessage(), e);
             }

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import fr.crt.hub.pki.ReloadingKeyManager;
-import fr.crt.hub.pki.RevocationCheckingTrustManager;
+import fr.crt.hub.pki.PkiTls;
 import fr.crt.hub.pki.TestPki;
 import fr.crt.hub.support.DovecotOperator;
 import fr.crt.hub.support.HubTestCommon;
@@ -21,9 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -145,10 +141,7 @@ class MailboxCertificateLoginTest {
 
     /** The hub's session for {@code m} ({@link MssanteMailboxes#properties}), presenting {@code keystore}. */
     private static Session session(MailboxSettings m, Path keystore) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(new KeyManager[] {new ReloadingKeyManager(keystore, TestPki.PASSWORD)},
-                new TrustManager[] {new RevocationCheckingTrustManager(pki, TestPki.PASSWORD)}, null);
-        return Session.getInstance(MssanteMailboxes.properties(m, ctx.getSocketFactory()));
+        return Session.getInstance(MssanteMailboxes.properties(m, PkiTls.context(keystore, pki, TestPki.PASSWORD).getSocketFactory()));
     }
 
     /** Message-ID of a message, null when unreadable. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.ServerSetup;
-import fr.crt.hub.pki.ReloadingKeyManager;
+import fr.crt.hub.pki.PkiTls;
 import fr.crt.hub.pki.RevocationCheckingTrustManager;
 import fr.crt.hub.pki.TestPki;
 import fr.crt.hub.support.HubTestCommon;
@@ -19,7 +19,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
 import java.util.List;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,9 +96,14 @@ class MailboxClientCertificateTest {
     /** The hub's mail session for a mailbox on the test operator, presenting {@code keystore} (none if null). */
     private static Session session(Path keystore) {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            KeyManager[] keys = keystore == null ? null : new KeyManager[] {new ReloadingKeyManager(keystore, TestPki.PASSWORD)};
-            ctx.init(keys, new TrustManager[] {new RevocationCheckingTrustManager(pki, TestPki.PASSWORD)}, null);
+            SSLContext ctx;
+            if (keystore != null) {
+                ctx = PkiTls.context(keystore, pki, TestPki.PASSWORD);
+            } else {
+                // the same trust, no key to present
+                ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new TrustManager[] {new RevocationCheckingTrustManager(pki, TestPki.PASSWORD)}, null);
+            }
             MailboxSettings.Server server = new MailboxSettings.Server("localhost", 0, true);
             MailboxSettings m = new MailboxSettings("cert-test", ADDRESS, ADDRESS, MssanteTestMail.PASSWORD, TestPki.MSSANTE,
                     server, server, "INBOX", 1000, List.of("TLSv1.3", "TLSv1.2"), true, ProcessedMail.SEEN, false, false);

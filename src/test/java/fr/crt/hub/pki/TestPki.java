@@ -72,6 +72,19 @@ public final class TestPki {
         return new Signer(c.key(), c.chain());
     }
 
+    /**
+     * The PEM files a TLS server outside Java reads (Dovecot): the key and certificate chain of {@code alias}, and the
+     * certificates of the folder's two CAs, which its client certificates are checked against.
+     */
+    public static void exportPem(Path dir, String alias, Path key, Path chain, Path caBundle) throws IOException {
+        PkiFolder folder = new PkiFolder(dir, PASSWORD);
+        Credential c = folder.readCredential(alias);
+        folder.writePem(key, c.key());
+        folder.writePem(chain, (Object[]) c.chain());
+        folder.writePem(caBundle, folder.readCredential(PkiFolder.ROOT_CA).certificate(),
+                folder.readCredential(PkiFolder.ORGANISATIONS_CA).certificate());
+    }
+
     /** Alias of the MSSanté application-mailbox certificate of a development PKI. */
     public static final String MSSANTE = EntityProfile.MSSANTE;
 

@@ -2,27 +2,17 @@ package fr.crt.hub.support;
 
 import fr.crt.hub.pki.TestPki;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
  * A real mail server that logs application mailboxes in the way MSSanté operators do: Dovecot (Debian's
@@ -65,7 +55,7 @@ public final class DovecotOperator implements AutoCloseable {
         // mail processes run as nobody: the mailbox tree must be theirs to write
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxrwxrwx"));
-        exportPem(pki, dir);
+        TestPki.exportPem(pki, TestPki.HUB_SERVER, dir.resolve("server.key"), dir.resolve("server.pem"), dir.resolve("ca.pem"));
         int imaps = HubTestCommon.freePort();
         int submissions = HubTestCommon.freePort();
         Path conf = dir.resolve("dovecot.conf");
@@ -89,10 +79,9 @@ public final class DovecotOperator implements AutoCloseable {
     public void deliver(String user, byte[] raw) throws IOException {
         Path maildir = dir.resolve("mail").resolve(user).resolve("Maildir");
         for (String sub : List.of("", "new", "cur", "tmp")) {
-            Path d = Files.createDirectories(maildir.resolve(sub));
-            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-            Files.setPosixFilePermissions(maildir.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(Files.createDirectories(maildir.resolve(sub)), PosixFilePermissions.fromString("rwxrwxrwx"));
         }
+        Files.setPosixFilePermissions(maildir.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
         String name = System.currentTimeMillis() / 1000 + ".T" + DELIVERIES.incrementAndGet() + ".crt-test";
         Path tmp = maildir.resolve("tmp").resolve(name);
         Files.write(tmp, raw);
@@ -177,49 +166,6 @@ public final class DovecotOperator implements AutoCloseable {
                 submission_relay_port = %4$d
                 submission_relay_ssl = no
                 """.formatted(dir, imaps, submissions, relay, dh);
-    }
-
-    /** The server's key and certificate, and the client CA bundle, as the PEM files Dovecot reads. */
-    private static void exportPem(Path pki, Path dir) throws IOException {
-        try {
-            KeyStore server = load(TestPki.keystore(pki, TestPki.HUB_SERVER));
-            String alias = Collections.list(server.aliases()).stream().filter(a -> isKey(server, a)).findFirst().orElseThrow();
-            Key key = server.getKey(alias, TestPki.PASSWORD);
-            pem(dir.resolve("server.key"), List.of(key));
-            pem(dir.resolve("server.pem"), List.of((Object[]) server.getCertificateChain(alias)));
-            KeyStore trust = load(TestPki.truststore(pki));
-            List<Object> cas = new java.util.ArrayList<>();
-            for (String a : Collections.list(trust.aliases())) {
-                Certificate c = trust.getCertificate(a);
-                if (c != null) cas.add(c);
-            }
-            pem(dir.resolve("ca.pem"), cas);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("PEM export: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isKey(KeyStore ks, String alias) {
-        try {
-            return ks.isKeyEntry(alias);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private static KeyStore load(Path p12) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(p12)) {
-            ks.load(in, TestPki.PASSWORD);
-        }
-        return ks;
-    }
-
-    private static void pem(Path file, List<Object> objects) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file); Writer w = new OutputStreamWriter(out, StandardCharsets.US_ASCII);
-             JcaPEMWriter pem = new JcaPEMWriter(w)) {
-            for (Object o : objects) pem.writeObject(o);
-        }
     }
 
     private static boolean listening(int port) {

@@ -3,15 +3,13 @@ package fr.crt.hub.support;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import fr.crt.hub.pki.PkiTls;
 import fr.crt.hub.pki.TestPki;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -95,22 +93,8 @@ public final class MssanteTestMail {
      */
     public static SSLContext serverTls(Path pki) {
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (var in = java.nio.file.Files.newInputStream(TestPki.keystore(pki, TestPki.HUB_SERVER))) {
-                keys.load(in, TestPki.PASSWORD);
-            }
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (var in = java.nio.file.Files.newInputStream(TestPki.truststore(pki))) {
-                trust.load(in, TestPki.PASSWORD);
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, TestPki.PASSWORD);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (java.io.IOException | GeneralSecurityException e) {
+            return PkiTls.context(TestPki.keystore(pki, TestPki.HUB_SERVER), pki, TestPki.PASSWORD);
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("test mail server TLS: " + e.getMessage(), e);
         }
     }
