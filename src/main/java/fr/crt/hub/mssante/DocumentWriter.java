@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Binary;
@@ -101,7 +102,7 @@ public class DocumentWriter {
         if (e.practiceSettingCode() != null) d.getContext().setPracticeSetting(new CodeableConcept(types.coding(e.practiceSettingCode())));
         DocumentReference.DocumentReferenceContentComponent content = d.addContent();
         content.getAttachment().setContentType(e.mimeType()).setUrl(binaryUrl).setTitle(e.title())
-                .setSize(e.content().length).setHash(sha1(e.content())).setLanguage(e.languageCode());
+                .setSize(e.content().length).setHash(sha1Of(e)).setLanguage(e.languageCode());
         DateTimeType created = dtm(e.creationTime());
         if (created != null) content.getAttachment().setCreationElement(created);
         if (e.formatCode() != null) content.setFormat(types.coding(e.formatCode()));
@@ -152,6 +153,15 @@ public class DocumentWriter {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The SHA-1 of the entry's content. Entries read by {@code XdmPackageReader} carry the one it computed while
+     * checking the metadata's hash (hex): not hashed a second time on the mail's hot path. Others are hashed here.
+     */
+    static byte[] sha1Of(XdmDocumentEntry e) {
+        if (e.hash() != null && e.hash().length() == 40 && e.hash().chars().allMatch(HexFormat::isHexDigit)) return HexFormat.of().parseHex(e.hash());
+        return sha1(e.content());
     }
 
     static byte[] sha1(byte[] b) {

@@ -88,6 +88,8 @@ class MssanteInboundMailTest extends HubTestBase {
         assertThat(d.getContentFirstRep().getFormat().getCode()).isEqualTo("urn:ihe:iti:xds-sd:pdf:2008");
         assertThat(d.getContentFirstRep().getAttachment().getUrl()).startsWith("Binary/");
         assertThat(d.getContentFirstRep().getAttachment().getSize()).isEqualTo(doc.content().length);
+        assertThat(d.getContentFirstRep().getAttachment().getHash())
+                .isEqualTo(java.security.MessageDigest.getInstance("SHA-1").digest(doc.content()));
         assertThat(d.getContentFirstRep().getAttachment().getCreationElement().getValueAsString()).startsWith("2023-11-03T16:17:23");
         assertThat(d.getAuthor()).extracting(r -> r.getIdentifier().getValue()).contains("899711256811", "499700367909006");
         org.hl7.fhir.r4.model.Binary binary = repo.read(org.hl7.fhir.r4.model.Binary.class,
