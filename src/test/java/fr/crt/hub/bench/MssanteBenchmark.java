@@ -44,12 +44,13 @@ import java.util.regex.Pattern;
  * <p>Fair clock: all mails are built and put in the INBOX before the hub starts, flagged \Seen so that the hub's
  * UNSEEN poll skips them; once the hub is ready (and the Patient exists), the warm-up mails are made unseen and
  * processed (the JIT compiles the hot paths, as in a hub that has been in service for a while), then every measured
- * mail's flag is cleared at once and the clock starts. The clock stops when the store holds that many PROCESSED mails. The hub still fetches every mail over IMAPS
- * through its real connector, stores it raw, then applies it; only the mail generator is taken off the clock.
+ * mail's flag is cleared at once and the clock starts. The clock stops when the store holds that many PROCESSED
+ * mails. The hub still fetches every mail over IMAPS through its real connector, stores it raw, then applies it; only
+ * the mail generator is taken off the clock.
  *
  * <p>Run: {@code ./mvnw -o -q -Pbench verify -Dbench.mllp.skip=true -Dbench.search.skip=true -Dbench.fhir.skip=true}.
- * Parameters: {@code bench.mails} (600), {@code bench.mail-warmup} (600 mails before the clock), {@code bench.pdf-bytes} (1048576), {@code bench.mail-timeout-s} (600),
- * {@code bench.mss.heap} (the hub's -Xmx, 512m).
+ * Parameters: {@code bench.mails} (600), {@code bench.mail-warmup} (600 mails before the clock), {@code bench.pdf-bytes}
+ * (1048576), {@code bench.mail-timeout-s} (600), {@code bench.mss.heap} (the hub's -Xmx, 512m).
  * Output carries counts, rates, sizes, CPU times per mail and load averages only.
  */
 public final class MssanteBenchmark {
@@ -183,7 +184,7 @@ public final class MssanteBenchmark {
     }
 
     /**
-     * Builds {@link #MAILS} distinct mails (random 1 MB PDF each, seeded) and appends them to the hub's INBOX flagged
+     * Builds {@code count} distinct mails (random 1 MB PDF each, seeded) and appends them to the hub's INBOX flagged
      * \\Seen, on all cores (this happens before the clock and before the hub runs).
      */
     private static MailFolder fillMailbox(String address, String run, int count) throws Exception {
